@@ -1,0 +1,85 @@
+"""opexflow: measure, diagnose and standardize operations processes from event data.
+
+Example:
+    >>> import opexflow as ox
+    >>> log = ox.read_log("activation.csv")      # doctest: +SKIP
+    >>> ox.diagnose(log).findings[0].kind        # doctest: +SKIP
+    'bottleneck'
+
+The names below are imported lazily, so ``import opexflow`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "ActivityFilter": "opexflow.analysis.filters",
+    "AttributeFilter": "opexflow.analysis.filters",
+    "Diagnosis": "opexflow.analysis.diagnose",
+    "Dfg": "opexflow.analysis.dfg",
+    "Engine": "opexflow.analysis.engine",
+    "EventLog": "opexflow.logs.schema",
+    "Finding": "opexflow.analysis.findings",
+    "OpexflowError": "opexflow.errors",
+    "Throughput": "opexflow.analysis.durations",
+    "activity_stats": "opexflow.analysis.activities",
+    "case_durations": "opexflow.analysis.durations",
+    "compare_groups": "opexflow.analysis.compare",
+    "dfg": "opexflow.analysis.dfg",
+    "diagnose": "opexflow.analysis.diagnose",
+    "end_activities": "opexflow.analysis.dfg",
+    "filter_activity": "opexflow.analysis.filters",
+    "filter_attribute": "opexflow.analysis.filters",
+    "filter_cases": "opexflow.analysis.filters",
+    "filter_time": "opexflow.analysis.filters",
+    "filter_variants": "opexflow.analysis.filters",
+    "handovers": "opexflow.analysis.handovers",
+    "import_log": "opexflow.logs.canonical",
+    "read_log": "opexflow.logs.read",
+    "start_activities": "opexflow.analysis.dfg",
+    "throughput": "opexflow.analysis.durations",
+    "variants": "opexflow.analysis.variants",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from opexflow.analysis.activities import activity_stats
+    from opexflow.analysis.compare import compare_groups
+    from opexflow.analysis.dfg import Dfg, dfg, end_activities, start_activities
+    from opexflow.analysis.diagnose import Diagnosis, diagnose
+    from opexflow.analysis.durations import Throughput, case_durations, throughput
+    from opexflow.analysis.engine import Engine
+    from opexflow.analysis.filters import (
+        ActivityFilter,
+        AttributeFilter,
+        filter_activity,
+        filter_attribute,
+        filter_cases,
+        filter_time,
+        filter_variants,
+    )
+    from opexflow.analysis.findings import Finding
+    from opexflow.analysis.handovers import handovers
+    from opexflow.analysis.variants import variants
+    from opexflow.errors import OpexflowError
+    from opexflow.logs.canonical import import_log
+    from opexflow.logs.read import read_log
+    from opexflow.logs.schema import EventLog
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'opexflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

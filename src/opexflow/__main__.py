@@ -1,0 +1,3 @@
+from opexflow.cli import main
+
+main()

@@ -1,0 +1,95 @@
+"""Per-activity figures: frequency, service time, waiting time before it, rework."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ibis
+import pyarrow as pa
+
+from opexflow.analysis._expr import seconds
+from opexflow.analysis.tables import log_tables
+
+if TYPE_CHECKING:
+    from opexflow.analysis.engine import Engine
+    from opexflow.logs.schema import EventLog
+
+
+def activity_stats(log: EventLog, *, engine: Engine | None = None) -> pa.Table:
+    """One row per activity, ordered by events descending.
+
+    Columns: ``activity``, ``events``, ``cases``; ``service_mean_s``,
+    ``service_median_s`` (completion − start, null without start timestamps);
+    ``waiting_mean_s``, ``waiting_median_s``, ``waiting_total_s`` (from the
+    previous event's completion to this event's start, or to its completion
+    when the log has no start timestamps); ``rework_events`` (occurrences
+    beyond the first in a case) and ``rework_cases`` (cases with a repeat);
+    ``median_position`` (median 0-based position in its cases); ``department``
+    and ``resource`` (the most frequent one, null when the log has none).
+    """
+    t = log_tables(log, engine)
+    ev = t.events
+    has_start = "start_us" in ev.columns
+    # Waiting time of an event is measured on its predecessor's row: from the
+    # predecessor's completion to this event's start (or completion).
+    pred = ev.filter(ev.next_activity_idx.notnull())
+    arrive = (
+        pred.next_start_us.coalesce(pred.next_ts_us)
+        if has_start
+        else (pred.next_ts_us)
+    )
+    wait = seconds(pred.ts_us, arrive)
+    waits = pred.group_by(activity_idx=pred.next_activity_idx).aggregate(
+        waiting_mean_s=wait.mean(),
+        waiting_median_s=wait.quantile(0.5),
+        waiting_total_s=wait.sum(),
+    )
+    per_case = ev.group_by(["activity_idx", "case_idx"]).aggregate(n=ev.count())
+    rework = per_case.group_by("activity_idx").aggregate(
+        rework_events=(per_case.n - 1).sum(),
+        rework_cases=(per_case.n > 1).sum(),
+        cases=per_case.count(),
+    )
+    metrics: dict[str, ibis.Value] = {
+        "events": ev.count(),
+        "median_position": ev.event_idx.quantile(0.5),
+    }
+    if has_start:
+        service = seconds(ev.start_us, ev.ts_us)
+        metrics |= {"service_mean_s": service.mean(), "service_median_s": service.quantile(0.5)}
+    for col in ("department", "resource"):
+        if col in ev.columns:
+            metrics[col] = ev[col].mode()
+    base = ev.group_by("activity_idx").aggregate(**metrics)
+    joined = (
+        base.join(rework, "activity_idx")
+        .left_join(waits, "activity_idx")
+        .join(t.activity_names(), "activity_idx")
+    )
+    table = t.engine.to_arrow(joined.order_by([ibis.desc("events"), "activity"]))
+    return _finish(table, has_start=has_start)
+
+
+def _finish(table: pa.Table, *, has_start: bool) -> pa.Table:
+    n = table.num_rows
+    null_f = pa.nulls(n, pa.float64())
+    cols = {
+        "activity": table["activity"],
+        "events": table["events"].cast(pa.int64()),
+        "cases": table["cases"].cast(pa.int64()),
+        "service_mean_s": table["service_mean_s"] if has_start else null_f,
+        "service_median_s": table["service_median_s"] if has_start else null_f,
+        "waiting_mean_s": table["waiting_mean_s"],
+        "waiting_median_s": table["waiting_median_s"],
+        "waiting_total_s": table["waiting_total_s"].cast(pa.float64()),
+        "rework_events": table["rework_events"].cast(pa.int64()),
+        "rework_cases": table["rework_cases"].cast(pa.int64()),
+        "median_position": table["median_position"].cast(pa.float64()),
+        "department": table["department"]
+        if "department" in table.column_names
+        else pa.nulls(n, pa.string()),
+        "resource": table["resource"]
+        if "resource" in table.column_names
+        else pa.nulls(n, pa.string()),
+    }
+    return pa.table(cols)

@@ -1,0 +1,65 @@
+"""Handovers of work between resources or departments, and ping-pong (A → B → A)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import ibis
+import pyarrow as pa
+
+from opexflow.analysis._expr import seconds
+from opexflow.analysis.tables import log_tables
+from opexflow.errors import InputError
+
+if TYPE_CHECKING:
+    from opexflow.analysis.engine import Engine
+    from opexflow.logs.schema import EventLog
+
+By = Literal["resource", "department"]
+
+
+def handovers(log: EventLog, *, by: By = "department", engine: Engine | None = None) -> pa.Table:
+    """Who hands work to whom: ``source``, ``target``, ``events``, ``cases``,
+    ``mean_s``, ``median_s`` (time between the two events), and ``pingpong_cases``
+    (cases where the work went source → target → source in consecutive handovers).
+
+    Raises:
+        InputError: the log has no ``resource``/``department`` column.
+    """
+    if by not in ("resource", "department"):
+        raise InputError(f"handovers by {by!r}: use resource or department")
+    t = log_tables(log, engine)
+    ev = t.events
+    if by not in ev.columns:
+        raise InputError(f"the log has no {by} column; map one with --{by} COLUMN when importing")
+    nxt = f"next_{by}"
+    moves = ev.filter(ev[nxt].notnull() & ev[by].notnull() & (ev[by] != ev[nxt]))
+    moves = moves.select(
+        "case_idx", "event_idx", "ts_us", "next_ts_us", source=moves[by], target=moves[nxt]
+    )
+    w = ibis.window(group_by=moves.case_idx, order_by=moves.event_idx)
+    marked = moves.mutate(back=moves.target.lead().over(w))
+    dur = seconds(marked.ts_us, marked.next_ts_us)
+    pingpong = (marked.back == marked.source).fill_null(False)
+    grouped = marked.group_by(["source", "target"]).aggregate(
+        events=marked.count(),
+        cases=marked.case_idx.nunique(),
+        mean_s=dur.mean(),
+        median_s=dur.quantile(0.5),
+        pingpong_cases=marked.case_idx.nunique(where=pingpong),
+    )
+    return t.engine.to_arrow(grouped.order_by([ibis.desc("events"), "source", "target"]))
+
+
+def pingpong_cases(log: EventLog, *, by: By = "department", engine: Engine | None = None) -> int:
+    """Number of cases with at least one A → B → A handover."""
+    t = log_tables(log, engine)
+    ev = t.events
+    if by not in ev.columns:
+        return 0
+    nxt = f"next_{by}"
+    moves = ev.filter(ev[nxt].notnull() & ev[by].notnull() & (ev[by] != ev[nxt]))
+    w = ibis.window(group_by=moves.case_idx, order_by=moves.event_idx)
+    marked = moves.mutate(back=moves[nxt].lead().over(w))
+    hits = marked.filter(marked.back == marked[by])
+    return int(t.engine.scalar(hits.case_idx.nunique()))

@@ -1,0 +1,100 @@
+"""One error tree for opexflow.
+
+Every error a user can cause is an :class:`OpexflowError`. Each class also
+inherits the builtin it resembles, carries a stable ``code`` and an HTTP
+``status``, and its message says where the problem is, what was found, what
+was expected and what to do::
+
+    OpexflowError
+    ├── LogFormatError(ValueError)      a log file cannot be read as an event log
+    ├── ColumnMappingError(ValueError)  required columns missing or ambiguous
+    ├── InputError(ValueError)          a bad argument or option value
+    └── NotFoundError(LookupError)      a file, log or object does not exist
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where in an input a problem was found; every part is optional."""
+
+    file: str | None = None
+    line: int | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+
+class OpexflowError(Exception):
+    """Base of every error opexflow raises on purpose."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{location}: {message}" if location and str(location) else message)
+
+    def to_dict(self) -> dict[str, object]:
+        """The error as the JSON body used by every interface."""
+        body: dict[str, object] = {
+            "ok": False,
+            "error": str(self),
+            "code": self.code,
+            "status": self.status,
+        }
+        if self.location is not None:
+            body["location"] = {
+                k: v
+                for k, v in (
+                    ("file", self.location.file),
+                    ("line", self.location.line),
+                    ("row", self.location.row),
+                    ("column", self.location.column),
+                )
+                if v is not None
+            }
+        return body
+
+
+class LogFormatError(OpexflowError, ValueError):
+    """A file cannot be read as an event log (syntax, encoding, values)."""
+
+    code = "log_format"
+    status = 422
+
+
+class ColumnMappingError(OpexflowError, ValueError):
+    """The case, activity or timestamp column is missing or ambiguous."""
+
+    code = "column_mapping"
+    status = 422
+
+
+class InputError(OpexflowError, ValueError):
+    """An argument or option has a value opexflow cannot use."""
+
+    code = "invalid_input"
+    status = 422
+
+
+class NotFoundError(OpexflowError, LookupError):
+    """A file, log or object does not exist."""
+
+    code = "not_found"
+    status = 404

@@ -1,0 +1,211 @@
+"""From typed events to the canonical dataset: lifecycle pairing, integer codes,
+successor columns, case and variant tables, written as Parquet.
+
+All of it is DuckDB SQL over the import's private database, so it runs out of
+core under the connection's memory limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from opexflow.logs.columns import quote
+from opexflow.logs.duck import run_with_progress
+from opexflow.logs.schema import (
+    ACTIVITY,
+    ACTIVITY_IDX,
+    CASE_ID,
+    CASE_IDX,
+    DEPARTMENT,
+    EVENT_IDX,
+    LIFECYCLE,
+    NEXT_ACTIVITY_IDX,
+    NEXT_DEPARTMENT,
+    NEXT_RESOURCE,
+    NEXT_START_US,
+    NEXT_TS_US,
+    RESOURCE,
+    ROW,
+    START_TIMESTAMP,
+    TIMESTAMP,
+    VARIANT_IDX,
+)
+from opexflow.logs.staging import ProgressCallback, no_progress
+
+_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+
+
+def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
+    """Merge ``start``/``complete`` event pairs into one event with a start timestamp.
+
+    The k-th start of an activity in a case pairs with its k-th complete (both in
+    time order). Unpaired starts stay as events; events of other transitions stay
+    as they are. Returns the number of unpaired starts. Works on table ``ev``.
+    """
+    has = con.execute(f"SELECT count(*) FROM ev WHERE {LIFECYCLE} = 'start'").fetchone()
+    if not has or not has[0]:
+        return 0
+    others = [c for c in columns if c != START_TIMESTAMP]  # includes __pos
+    sel = ", ".join(f"c.{quote(c)}" for c in others)
+    plain = ", ".join(quote(c) for c in others)
+    con.execute(
+        f"""
+        CREATE TABLE ev_num AS SELECT *, row_number() OVER (
+            PARTITION BY {CASE_ID}, {ACTIVITY}, {LIFECYCLE} ORDER BY {TIMESTAMP}, __pos) AS k
+        FROM ev;
+        CREATE TABLE ev2 AS
+        SELECT {sel}, s.{TIMESTAMP} AS {START_TIMESTAMP}
+          FROM (SELECT * FROM ev_num WHERE {LIFECYCLE} = 'complete') c
+          LEFT JOIN (SELECT * FROM ev_num WHERE {LIFECYCLE} = 'start') s
+            USING ({CASE_ID}, {ACTIVITY}, k)
+        UNION ALL BY NAME
+        SELECT {plain}, NULL::TIMESTAMPTZ AS {START_TIMESTAMP}
+          FROM ev_num s WHERE {LIFECYCLE} NOT IN ('start', 'complete') OR {LIFECYCLE} IS NULL
+             OR ({LIFECYCLE} = 'start' AND NOT EXISTS (
+                SELECT 1 FROM ev_num c WHERE c.{LIFECYCLE} = 'complete' AND c.{CASE_ID} = s.{CASE_ID}
+                   AND c.{ACTIVITY} = s.{ACTIVITY} AND c.k = s.k));
+        DROP TABLE ev; DROP TABLE ev_num; ALTER TABLE ev2 RENAME TO ev;
+        """
+    )
+    row = con.execute(
+        f"SELECT count(*) FROM ev WHERE {LIFECYCLE} = 'start' AND {START_TIMESTAMP} IS NULL"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def encode(
+    con: duckdb.DuckDBPyConnection,
+    columns: list[str],
+    attributes: list[str],
+    progress: ProgressCallback = no_progress,
+) -> None:
+    """Create tables ``events`` (sorted, coded, with successors) and ``acts`` from ``ev``."""
+    has = set(columns)
+    con.execute(
+        f"""
+        CREATE TABLE case_codes AS
+        SELECT {CASE_ID}, (row_number() OVER (ORDER BY first_ts, {CASE_ID}) - 1)::INTEGER
+               AS {CASE_IDX}
+          FROM (SELECT {CASE_ID}, min({TIMESTAMP}) AS first_ts FROM ev GROUP BY {CASE_ID});
+        CREATE TABLE acts AS
+        SELECT {ACTIVITY}, (row_number() OVER (ORDER BY {ACTIVITY}) - 1)::INTEGER AS {ACTIVITY_IDX}
+          FROM (SELECT DISTINCT {ACTIVITY} FROM ev);
+        """
+    )
+    nexts = [
+        f"lead({ACTIVITY_IDX}) OVER w AS {NEXT_ACTIVITY_IDX}",
+        f"lead(epoch_us({TIMESTAMP})) OVER w AS {NEXT_TS_US}",
+    ]
+    optional = [c for c in (START_TIMESTAMP, RESOURCE, DEPARTMENT) if c in has]
+    nxt_name = {
+        START_TIMESTAMP: NEXT_START_US,
+        RESOURCE: NEXT_RESOURCE,
+        DEPARTMENT: NEXT_DEPARTMENT,
+    }
+    nexts += [
+        f"lead({'epoch_us(' + c + ')' if c == START_TIMESTAMP else c}) OVER w AS {nxt_name[c]}"
+        for c in optional
+    ]
+    micros = [f"epoch_us({TIMESTAMP}) AS ts_us"]
+    if START_TIMESTAMP in has:
+        micros.append(f"epoch_us({START_TIMESTAMP}) AS start_us")
+    extra = [LIFECYCLE] if LIFECYCLE in has else []
+    attrs = ", ".join(quote(a) for a in [*extra, *attributes])
+    run_with_progress(
+        con,
+        f"""
+        CREATE TABLE events AS
+        SELECT {CASE_IDX}, (row_number() OVER w - 1)::INTEGER AS {EVENT_IDX}, {ACTIVITY_IDX},
+               {CASE_ID}, {ACTIVITY}, {TIMESTAMP}, {", ".join([*optional, *micros, *nexts])},
+               __pos AS {ROW}{", " + attrs if attrs else ""}
+          FROM ev JOIN case_codes USING ({CASE_ID}) JOIN acts USING ({ACTIVITY})
+        WINDOW w AS (PARTITION BY {CASE_IDX} ORDER BY {TIMESTAMP}, __pos)
+        """,
+        "Sorting",
+        progress,
+    )
+
+
+def write_events(
+    con: duckdb.DuckDBPyConnection, out: Path, progress: ProgressCallback = no_progress
+) -> None:
+    run_with_progress(
+        con,
+        f"COPY (SELECT * FROM events ORDER BY {CASE_IDX}, {EVENT_IDX}) "
+        f"TO '{_path(out / 'events.parquet')}' {_PARQUET}",
+        "Writing",
+        progress,
+    )
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    case_attributes: list[str],
+    *,
+    has_start: bool,
+) -> None:
+    """Write cases, variants and activities tables next to events.parquet."""
+    first_start = (
+        f"min(coalesce({START_TIMESTAMP}, {TIMESTAMP}))" if has_start else (f"min({TIMESTAMP})")
+    )
+    attrs = "".join(
+        f", first({quote(a)} ORDER BY {EVENT_IDX}) FILTER (WHERE {quote(a)} IS NOT NULL) "
+        f"AS {quote(a)}"
+        for a in case_attributes
+    )
+    con.execute(
+        f"""
+        CREATE TABLE case_traces AS
+        SELECT {CASE_IDX}, any_value({CASE_ID}) AS {CASE_ID},
+               {first_start} AS case_start, min({TIMESTAMP}) AS first_timestamp,
+               max({TIMESTAMP}) AS last_timestamp, epoch_us({first_start}) AS case_start_us,
+               min(ts_us) AS first_us, max(ts_us) AS last_us, count(*)::INTEGER AS n_events,
+               list({ACTIVITY_IDX} ORDER BY {EVENT_IDX}) AS trace{attrs}
+          FROM events GROUP BY {CASE_IDX};
+        CREATE TABLE variants AS
+        SELECT (row_number() OVER (ORDER BY cases DESC, first_case) - 1)::INTEGER
+               AS {VARIANT_IDX}, trace, cases
+          FROM (SELECT trace, count(*)::BIGINT AS cases, min({CASE_IDX}) AS first_case
+                  FROM case_traces GROUP BY trace);
+        """
+    )
+    con.execute(
+        f"COPY (SELECT c.* EXCLUDE (trace), v.{VARIANT_IDX} FROM case_traces c "
+        f"JOIN variants v USING (trace) ORDER BY {CASE_IDX}) "
+        f"TO '{_path(out / 'cases.parquet')}' {_PARQUET}"
+    )
+    con.execute(
+        f"""COPY (
+        SELECT v.{VARIANT_IDX}, v.cases, len(v.trace)::INTEGER AS length, v.trace AS activity_idxs,
+               list_transform(v.trace, i -> names[i + 1]) AS activities
+          FROM variants v,
+               (SELECT list({ACTIVITY} ORDER BY {ACTIVITY_IDX}) AS names FROM acts)
+         ORDER BY {VARIANT_IDX}) TO '{_path(out / "variants.parquet")}' {_PARQUET}"""
+    )
+    con.execute(
+        f"""COPY (
+        SELECT a.{ACTIVITY_IDX}, a.{ACTIVITY}, count(*)::BIGINT AS events,
+               count(DISTINCT e.{CASE_IDX})::BIGINT AS cases
+          FROM acts a JOIN events e USING ({ACTIVITY_IDX})
+         GROUP BY ALL ORDER BY a.{ACTIVITY_IDX}) TO '{_path(out / "activities.parquet")}' {_PARQUET}"""
+    )
+
+
+def case_level(con: duckdb.DuckDBPyConnection, attributes: list[str]) -> list[str]:
+    """Attributes whose non-empty values are constant within every case."""
+    if not attributes:
+        return []
+    exprs = ", ".join(f"max(n{i}) <= 1" for i in range(len(attributes)))
+    inner = ", ".join(f"count(DISTINCT {quote(a)}) AS n{i}" for i, a in enumerate(attributes))
+    row = con.execute(
+        f"SELECT {exprs} FROM (SELECT {inner} FROM events GROUP BY {CASE_IDX})"
+    ).fetchone()
+    assert row is not None
+    return [a for a, flag in zip(attributes, row, strict=True) if flag]
+
+
+def _path(p: Path) -> str:
+    return str(p).replace("'", "''")
