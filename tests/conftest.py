@@ -62,3 +62,6 @@ def dataset(name: str) -> Path:
     if not path.exists():
         pytest.fail(f"public dataset {path} is missing (expected beside the checkout)")
     return path
+
+
+from tests.fixtures.demo_logs import demo_log  # noqa: E402, F401  (a shared fixture)

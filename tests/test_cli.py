@@ -28,8 +28,18 @@ def test_diagnose_json_is_one_object(write_csv: Callable[..., Path]) -> None:
     kinds = {f["kind"] for f in data["findings"]}
     assert "sla_breach" in kinds
     f = data["findings"][0]
-    assert set(f) == {"kind", "activity", "from", "to", "severity", "metric", "value",
-                      "share_of_cases", "message_zh", "message_en"}
+    assert set(f) == {
+        "kind",
+        "activity",
+        "from",
+        "to",
+        "severity",
+        "metric",
+        "value",
+        "share_of_cases",
+        "message_zh",
+        "message_en",
+    }
     assert [r["activity"] for r in data["table1"]] == ["A", "B"]
     assert data["table1"][1]["department"] == "技术部"
 
@@ -48,11 +58,24 @@ def test_errors_are_messages_not_tracebacks(write_csv: Callable[..., Path]) -> N
 def test_column_options(write_csv: Callable[..., Path]) -> None:
     path = write_csv("id,step,when\n1,A,2024-03-01 09:00\n1,B,2024-03-01 09:30\n")
     result = runner.invoke(
-        app, ["import", str(path), "--case", "id", "--activity", "step", "--timestamp", "when", "--json"]
+        app,
+        [
+            "import",
+            str(path),
+            "--case",
+            "id",
+            "--activity",
+            "step",
+            "--timestamp",
+            "when",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["mapping"] == {
-        "case_id": "id", "activity": "step", "timestamp": "when",
+        "case_id": "id",
+        "activity": "step",
+        "timestamp": "when",
     }
 
 

@@ -239,11 +239,22 @@ def diagnose(
         typer.echo(f"report: {html.resolve()}", err=True)
 
 
-def _write_html(result: Any, path: Path, lang: str) -> None:
+def _write_html(result: Any, path: Path, lang: str, title: str | None = None) -> None:
     from opexflow.analysis.diagnose import report_data
     from opexflow.report import write_report
 
-    write_report(report_data(result), path, lang="en" if lang == "en" else "zh")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_report(report_data(result, title=title), path, lang="en" if lang == "en" else "zh")
+
+
+_DEMO_TITLES = {
+    "activation_before": ("用户注册激活流程(YH-LC01,优化前)", "User activation (YH-LC01), before"),
+    "activation_after": (
+        "用户注册激活流程(YH-LC01,A组试点后)",
+        "User activation (YH-LC01), team A pilot",
+    ),
+    "fulfilment": ("订单履约流程(DD-LC01)", "Order fulfilment (DD-LC01)"),
+}
 
 
 def _print_diagnosis(result: Any, lang: str) -> None:
@@ -276,7 +287,11 @@ def demo_data(
     with _errors(False):
         from opexflow.demo import write_demo_logs
 
-        paths = write_demo_logs(out, events=events, seed=seed, formats=(fmt,))
+        if fmt not in ("csv", "parquet", "xlsx"):
+            from opexflow.errors import InputError
+
+            raise InputError(f"--format {fmt!r}: use csv, parquet or xlsx")
+        paths = write_demo_logs(out, events=events, seed=seed, formats=(fmt,))  # type: ignore[arg-type]
     for name, path in paths.items():
         typer.echo(f"{name}: {path}")
 
@@ -303,7 +318,9 @@ def demo(
             for name, path in logs.items():
                 ev = read_log(path, data_dir=data_dir, progress=progress)
                 out = data_dir / "reports" / f"{name}.{lang}.html"
-                _write_html(run(ev, sla=1.0 if "activation" in name else 72.0), out, lang)
+                zh, en = _DEMO_TITLES.get(name, (name, name))
+                sla = 1.0 if "activation" in name else 72.0
+                _write_html(run(ev, sla=sla), out, lang, title=zh if lang == "zh" else en)
                 reports.append(out)
     for r in reports:
         typer.echo(f"report: {r.resolve()}")

@@ -111,9 +111,7 @@ def test_attribute_types_and_case_attributes(
     assert cases[0]["amount"] == 12000.5 and cases[0]["urgent"] is True
 
 
-def test_quality_report_counts_and_examples(
-    write_csv: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_quality_report_counts_and_examples(write_csv: Callable[..., Path], tmp_path: Path) -> None:
     text = (
         "case,activity,timestamp,start_timestamp\n"
         "1,A,2024-03-01 10:00,2024-03-01 09:00\n"
@@ -128,7 +126,10 @@ def test_quality_report_counts_and_examples(
     unparseable = [c for c in log.meta.quality["checks"] if c["check"] == "unparseable"]
     assert unparseable[0]["column"] == "timestamp" and unparseable[0]["count"] == 1
     assert unparseable[0]["examples"][0] == {
-        "row": 4, "column": "timestamp", "value": "not a time", "case_id": None,
+        "row": 4,
+        "column": "timestamp",
+        "value": "not a time",
+        "case_id": None,
     }
     assert q["dropped_rows"]["count"] == 2
     assert q["duplicates"]["count"] == 1
@@ -149,12 +150,12 @@ def test_ambiguous_mapping_lists_columns(write_csv: Callable[..., Path], tmp_pat
 
 
 def test_missing_timestamp_column(write_csv: Callable[..., Path], tmp_path: Path) -> None:
-    with pytest.raises(ColumnMappingError, match="timestamp.*columns found: 'case', 'activity'"):
+    with pytest.raises(ColumnMappingError, match=r"timestamp.*columns found: 'case', 'activity'"):
         import_log(write_csv("case,activity\n1,A\n"), tmp_path / "o")
 
 
 def test_unparseable_timestamp_column(write_csv: Callable[..., Path], tmp_path: Path) -> None:
-    with pytest.raises(LogFormatError, match="column 'timestamp'.*expected ISO 8601"):
+    with pytest.raises(LogFormatError, match=r"column 'timestamp'.*expected ISO 8601"):
         import_log(write_csv("case,activity,timestamp\n1,A,yesterday\n"), tmp_path / "o")
 
 
@@ -168,9 +169,11 @@ def test_ragged_csv_names_the_line(write_csv: Callable[..., Path], tmp_path: Pat
     assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]
 
 
-def test_bad_gbk_bytes_name_the_line(write_csv: Callable[..., Path], tmp_path: Path) -> None:
+def test_bad_gbk_bytes_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_bytes(("case,activity,timestamp\n1,审核,2024-03-01 10:00\n").encode("gbk") + b"2,\xff\xff\xff,x\n")
+    path.write_bytes(
+        ("case,activity,timestamp\n1,审核,2024-03-01 10:00\n").encode("gbk") + b"2,\xff\xff\xff,x\n"
+    )
     with pytest.raises(LogFormatError) as err:
         import_log(path, tmp_path / "o", encoding="gbk")
     assert err.value.location is not None and err.value.location.line == 3
@@ -230,3 +233,14 @@ def test_parquet_import_keeps_types(tmp_path: Path) -> None:
     assert pq.read_table(log.events_path)["timestamp"][1].as_py() == datetime(
         2024, 3, 1, 11, tzinfo=UTC
     )
+
+
+def test_type_inferred_from_sample_is_demoted_when_data_disagrees(
+    write_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    rows = "".join(f"{i},A,2024-03-01 10:00,{i}\n" for i in range(50_000))
+    text = "case,activity,timestamp,code\n" + rows + "50000,A,2024-03-01 10:00,X-17\n"
+    log = import_log(write_csv(text), tmp_path / "o")
+    assert log.meta.attribute("code").type == "text"  # type: ignore[union-attr]
+    codes = pq.read_table(log.events_path, columns=["code"])["code"].to_pylist()
+    assert "X-17" in codes and "49999" in codes

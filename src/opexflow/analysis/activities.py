@@ -33,11 +33,7 @@ def activity_stats(log: EventLog, *, engine: Engine | None = None) -> pa.Table:
     # Waiting time of an event is measured on its predecessor's row: from the
     # predecessor's completion to this event's start (or completion).
     pred = ev.filter(ev.next_activity_idx.notnull())
-    arrive = (
-        pred.next_start_us.coalesce(pred.next_ts_us)
-        if has_start
-        else (pred.next_ts_us)
-    )
+    arrive = pred.next_start_us.coalesce(pred.next_ts_us) if has_start else (pred.next_ts_us)
     wait = seconds(pred.ts_us, arrive)
     waits = pred.group_by(activity_idx=pred.next_activity_idx).aggregate(
         waiting_mean_s=wait.mean(),

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ibis
-from ibis import _
 import pyarrow as pa
+from ibis import _
 
 from opexflow.analysis._expr import seconds
 from opexflow.analysis.tables import LogTables, log_tables
@@ -24,7 +24,9 @@ class Dfg:
     Attributes:
         edges: ``source``, ``target``, ``events`` (times B directly followed A),
             ``cases`` (cases where it happened), ``mean_s``, ``median_s``, ``p90_s``
-            (A's completion to B's completion), sorted by events descending.
+            (A's completion to B's completion), ``wait_median_s`` (A's completion to
+            B's start; equal to ``median_s`` without start times), sorted by events
+            descending.
         start: ``activity``, ``cases`` — how cases begin.
         end: ``activity``, ``cases`` — how cases end.
     """
@@ -54,9 +56,12 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
     keys = ["activity_idx", "next_activity_idx"]
     # One list quantile instead of two, and the distinct case count as a separate
     # hash aggregate: DuckDB runs DISTINCT aggregates far slower inside a big group-by.
-    stats = pairs.group_by(keys).aggregate(
-        events=pairs.count(), mean_s=dur.mean(), q=dur.quantile([0.5, 0.9])
-    )
+    metrics = {"events": pairs.count(), "mean_s": dur.mean(), "q": dur.quantile([0.5, 0.9])}
+    if "next_start_us" in pairs.columns:
+        # With start times, the wait is from A's completion to B's start.
+        wait = seconds(pairs.ts_us, pairs.next_start_us.coalesce(pairs.next_ts_us))
+        metrics["wait_median_s"] = wait.quantile(0.5)
+    stats = pairs.group_by(keys).aggregate(**metrics)
     per_case = pairs.select(*keys, "case_idx").distinct()
     case_counts = per_case.group_by(keys).aggregate(cases=per_case.count())
     grouped = stats.join(case_counts, keys).mutate(median_s=_.q[0], p90_s=_.q[1])
@@ -66,7 +71,18 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
     edges = (
         grouped.join(src, grouped.activity_idx == src.s_idx)
         .join(dst, grouped.next_activity_idx == dst.t_idx)
-        .select("source", "target", "events", "cases", "mean_s", "median_s", "p90_s")
+        .select(
+            "source",
+            "target",
+            "events",
+            "cases",
+            "mean_s",
+            "median_s",
+            "p90_s",
+            wait_median_s=(
+                grouped.wait_median_s if "wait_median_s" in grouped.columns else grouped.median_s
+            ),
+        )
         .order_by([ibis.desc("events"), "source", "target"])
     )
     return Dfg(

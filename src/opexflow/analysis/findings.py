@@ -149,12 +149,12 @@ def long_waits(edges: pa.Table, cases: int, median_throughput_s: float) -> list[
     rows = [r for r in edges.to_pylist() if r["cases"] >= MIN_CASE_SHARE * cases]
     if not rows:
         return []
-    medians = sorted(r["median_s"] or 0.0 for r in rows)
+    medians = sorted(r["wait_median_s"] or 0.0 for r in rows)
     typical = medians[len(medians) // 2]
-    weight = sum((r["median_s"] or 0.0) * r["cases"] for r in rows) or 1.0
+    weight = sum((r["wait_median_s"] or 0.0) * r["cases"] for r in rows) or 1.0
     found = []
     for r in rows:
-        med = r["median_s"] or 0.0
+        med = r["wait_median_s"] or 0.0
         if med < LONG_WAIT_FACTOR * max(typical, 1.0):
             continue
         if med < LONG_WAIT_MIN_SHARE_OF_THROUGHPUT * median_throughput_s:
@@ -169,10 +169,10 @@ def long_waits(edges: pa.Table, cases: int, median_throughput_s: float) -> list[
                 "median_wait_s",
                 med,
                 cs,
-                f"从「{s}」到「{t}」中位需等待 {duration(med, 'zh')}(P90 {duration(r['p90_s'], 'zh')}),"
+                f"从「{s}」到「{t}」中位等待 {duration(med, 'zh')},"
                 f"是一般环节间隔的 {med / max(typical, 1.0):.0f} 倍,涉及 {percent(cs)} 的案例",
-                f"from '{s}' to '{t}' takes a median {duration(med, 'en')} "
-                f"(p90 {duration(r['p90_s'], 'en')}), {med / max(typical, 1.0):.0f}x a typical "
+                f"from '{s}' to '{t}' waits a median {duration(med, 'en')}, "
+                f"{med / max(typical, 1.0):.0f}x a typical "
                 f"transition, in {percent(cs)} of cases",
                 source=s,
                 target=t,
@@ -182,9 +182,15 @@ def long_waits(edges: pa.Table, cases: int, median_throughput_s: float) -> list[
 
 
 def handover_findings(table: pa.Table, cases: int, by: str) -> list[Finding]:
+    """Ping-pong between two parties, reported once per pair (the direction with more cases)."""
+    best: dict[frozenset[str], dict[str, Any]] = {}
+    for r in table.to_pylist():
+        pair = frozenset((r["source"], r["target"]))
+        if pair not in best or r["pingpong_cases"] > best[pair]["pingpong_cases"]:
+            best[pair] = r
     found = []
     what_zh = "部门" if by == "department" else "处理人"
-    for r in table.to_pylist():
+    for r in best.values():
         share = r["pingpong_cases"] / cases if cases else 0.0
         if share < PINGPONG_MIN_CASE_SHARE:
             continue

@@ -155,8 +155,10 @@ def _resequence(events: ir.Table) -> ir.Table:
 
 def _cases_from_events(events: ir.Table, stored: ir.Table) -> ir.Table:
     has_start = "start_us" in events.columns
-    start = events.start_timestamp.coalesce(events.timestamp).min() if has_start else (
-        events.timestamp.min()
+    start = (
+        events.start_timestamp.coalesce(events.timestamp).min()
+        if has_start
+        else (events.timestamp.min())
     )
     start_us = events.start_us.coalesce(events.ts_us).min() if has_start else events.ts_us.min()
     agg = events.group_by("case_idx").aggregate(

@@ -24,6 +24,8 @@ from opexflow.logs.columns import (
     check_mapping_columns,
     lifecycle_column,
     quote,
+    raw_text,
+    source_alias,
 )
 from opexflow.logs.duck import connect, run_with_progress, translate_duckdb_error
 from opexflow.logs.mapping import guess_mapping
@@ -244,6 +246,14 @@ def _build(
             con, staged, mapping, types=types, attributes=attributes, lifecycle=lifecycle
         )
         _make_events(con, cols, progress)
+        demote = _misinferred(con, cols, attributes, types, staged)
+        if demote:
+            con.execute("DROP TABLE parsed; DROP TABLE ev")
+            types = {**types, **dict.fromkeys(demote, "text")}
+            cols = build_columns(
+                con, staged, mapping, types=types, attributes=attributes, lifecycle=lifecycle
+            )
+            _make_events(con, cols, progress)
         checks = source_checks(con, cols, staged)
         pair = lifecycle is not None and START_TIMESTAMP not in mapping
         unpaired = encode.pair_lifecycle(con, _ev_columns(con)) if pair else 0
@@ -290,15 +300,55 @@ def _load_raw(con: duckdb.DuckDBPyConnection, staged: Staged, progress: Progress
         )
 
 
+def _misinferred(
+    con: duckdb.DuckDBPyConnection,
+    cols: list[Column],
+    attributes: list[str],
+    types: Mapping[str, AttributeType],
+    staged: Staged,
+) -> list[str]:
+    """Attributes whose type was inferred from a sample but fails on some value."""
+    guessed = [
+        (i, c)
+        for i, c in enumerate(cols)
+        if c.expected is not None
+        and c.name in attributes
+        and c.name not in types
+        and c.name not in staged.declared_types
+    ]
+    if not guessed:
+        return []
+    exprs = ", ".join(
+        f"count(*) FILTER (WHERE {quote(c.name)} IS NULL AND {source_alias(i)} IS NOT NULL)"
+        for i, c in guessed
+    )
+    row = con.execute(f"SELECT {exprs} FROM parsed").fetchone()
+    assert row is not None
+    return [c.name for (_, c), n in zip(guessed, row, strict=True) if n]
+
+
 def _make_events(
     con: duckdb.DuckDBPyConnection, cols: list[Column], progress: ProgressCallback
 ) -> None:
-    select = ", ".join(f"{c.sql} AS {quote(c.name)}" for c in cols)
-    sql = (
-        f"CREATE TABLE ev AS SELECT * FROM (SELECT {POS}, {select} FROM raw) "
+    """Parse every row once into ``parsed``, keeping the source text of parseable
+    columns (``__src_<i>``) for the quality report; keep the usable rows in ``ev``."""
+    select = [f"{c.sql} AS {quote(c.name)}" for c in cols]
+    select += [
+        f"{raw_text(c.source)} AS {source_alias(i)}"
+        for i, c in enumerate(cols)
+        if c.expected is not None
+    ]
+    run_with_progress(
+        con,
+        f"CREATE TABLE parsed AS SELECT {POS}, {', '.join(select)} FROM raw",
+        "Parsing",
+        progress,
+    )
+    names = ", ".join(quote(c.name) for c in cols)
+    con.execute(
+        f"CREATE TABLE ev AS SELECT {POS}, {names} FROM parsed "
         f"WHERE {CASE_ID} IS NOT NULL AND {ACTIVITY} IS NOT NULL AND {TIMESTAMP} IS NOT NULL"
     )
-    run_with_progress(con, sql, "Parsing", progress)
     row = con.execute("SELECT count(*) FROM ev").fetchone()
     if not row or row[0] == 0:
         raise LogFormatError(
@@ -327,7 +377,7 @@ def _meta(
     ).fetchone()
     variants = con.execute("SELECT count(*) FROM variants").fetchone()
     assert counts is not None and variants is not None
-    roles = {CASE_ID, ACTIVITY, TIMESTAMP, START_TIMESTAMP, RESOURCE, DEPARTMENT, "lifecycle"}
+    roles = {CASE_ID, ACTIVITY, TIMESTAMP, START_TIMESTAMP, RESOURCE, DEPARTMENT}
     attributes = tuple(
         Attribute(name=c.name, type=c.type, case_level=c.name in case_attrs)
         for c in cols

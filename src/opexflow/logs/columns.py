@@ -23,6 +23,7 @@ from opexflow.logs.staging import Staged
 from opexflow.logs.timestamps import FORMATS_HELP, TimestampFormat, detect_format
 
 _SAMPLE = 2000
+_INFER_SAMPLE = 20_000
 _TEXT_ROLES = (CASE_ID, ACTIVITY, RESOURCE, DEPARTMENT)
 _TIME_ROLES = (TIMESTAMP, START_TIMESTAMP)
 _LIFECYCLE_NAMES = {"lifecycle:transition", "lifecycle", "lifecycletransition"}
@@ -41,6 +42,16 @@ _BOOL_VALUES = "('true','false','yes','no','y','n','是','否','t','f')"
 def quote(name: str) -> str:
     """A SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def raw_text(source: str) -> str:
+    """The source column as trimmed text, NULL when empty."""
+    return f"nullif(trim(CAST({quote(source)} AS VARCHAR)), '')"
+
+
+def source_alias(index: int) -> str:
+    """Name of the kept source text of the ``index``-th output column in ``parsed``."""
+    return f"__src_{index}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +109,7 @@ def build_columns(
 
 
 def _text_sql(src: str) -> str:
-    return f"nullif(trim(CAST({quote(src)} AS VARCHAR)), '')"
+    return raw_text(src)
 
 
 def _time_column(
@@ -161,7 +172,13 @@ def _infer_types(
             f"count(try_cast({c} AS TIMESTAMPTZ))",
             f"count(CASE WHEN regexp_matches({c}, '^[+-]?0[0-9]') THEN 1 END)",
         ]
-    row = con.execute(f"SELECT {', '.join(exprs)} FROM raw").fetchone()
+    # Inferred from a sample (the first rows and a random reservoir); the import
+    # demotes a column to text if the full data then has values that do not parse.
+    sample = (
+        f"((SELECT * FROM raw LIMIT {_INFER_SAMPLE}) "
+        f"UNION ALL (SELECT * FROM raw USING SAMPLE {_INFER_SAMPLE} ROWS))"
+    )
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM {sample}").fetchone()
     assert row is not None
     for i, n in enumerate(text_names):
         nn, ints, nums, bools, times, zeros = row[i * 6 : i * 6 + 6]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from opexflow.logs.columns import Column, quote
+from opexflow.logs.columns import Column, quote, source_alias
 from opexflow.logs.quality import MAX_EXAMPLES, Example, QualityCheck
 from opexflow.logs.schema import (
     ACTIVITY,
@@ -25,22 +25,30 @@ _ROLES = (CASE_ID, ACTIVITY, TIMESTAMP, START_TIMESTAMP, RESOURCE, DEPARTMENT)
 def source_checks(
     con: duckdb.DuckDBPyConnection, cols: Sequence[Column], staged: Staged
 ) -> list[QualityCheck]:
-    """Missing and unparseable values per column, dropped rows, order, duplicates, times."""
+    """Missing and unparseable values per column, dropped rows, order, duplicates, times.
+
+    Reads ``parsed``, where each parseable column ``i`` kept its source text as
+    ``__src_i``: unparseable means source text present but no parsed value.
+    """
     del staged
-    conditions: list[tuple[str, Column, str]] = []
-    for c in cols:
-        raw = f"nullif(trim(CAST({quote(c.source)} AS VARCHAR)), '')"
+    conditions: list[tuple[str, Column, str, str]] = []
+    for i, c in enumerate(cols):
+        name = quote(c.name)
+        src = source_alias(i) if c.expected is not None else None
         if c.name in _ROLES:
-            conditions.append(("missing", c, f"{raw} IS NULL"))
-        if c.expected is not None:
-            conditions.append(("unparseable", c, f"{raw} IS NOT NULL AND ({c.sql}) IS NULL"))
+            missing = f"{src} IS NULL" if src else f"{name} IS NULL"
+            conditions.append(("missing", c, missing, "NULL"))
+        if src:
+            conditions.append(("unparseable", c, f"{name} IS NULL AND {src} IS NOT NULL", src))
     checks: list[QualityCheck] = []
     if conditions:
         counts = _one_row(
-            con, "SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for _, _, w in conditions)
+            con,
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for _, _, w, _ in conditions),
+            "parsed",
         )
-        for (check, col, where), n in zip(conditions, counts, strict=True):
-            examples = _raw_examples(con, col, where) if n else ()
+        for (check, col, where, value), n in zip(conditions, counts, strict=True):
+            examples = _examples(con, col, where, value) if n else ()
             checks.append(QualityCheck(check, int(n), col.source, examples, expected=col.expected))
     checks.append(_dropped(con))
     checks += [_out_of_order(con), _duplicates(con), *_time_checks(con, cols)]
@@ -53,9 +61,11 @@ def _one_row(con: duckdb.DuckDBPyConnection, select: str, table: str = "raw") ->
     return tuple(int(v or 0) for v in row)
 
 
-def _raw_examples(con: duckdb.DuckDBPyConnection, col: Column, where: str) -> tuple[Example, ...]:
+def _examples(
+    con: duckdb.DuckDBPyConnection, col: Column, where: str, value: str
+) -> tuple[Example, ...]:
     rows = con.execute(
-        f"SELECT {POS}, CAST({quote(col.source)} AS VARCHAR) FROM raw WHERE {where} "
+        f"SELECT {POS}, CAST({value} AS VARCHAR) FROM parsed WHERE {where} "
         f"ORDER BY {POS} LIMIT {MAX_EXAMPLES}"
     ).fetchall()
     return tuple(Example(row=int(r[0]), column=col.source, value=r[1]) for r in rows)
@@ -104,6 +114,10 @@ def _check_from_view(
 def _duplicates(con: duckdb.DuckDBPyConnection) -> QualityCheck:
     cols = [r[0] for r in con.execute("DESCRIBE ev").fetchall() if r[0] != POS]
     keys = ", ".join(quote(c) for c in cols)
+    # A 64-bit hash per row makes the common case (no duplicates) one cheap pass.
+    (total, distinct) = _one_row(con, f"SELECT count(*), count(DISTINCT hash({keys}))", "ev")
+    if total == distinct:
+        return QualityCheck("duplicates", 0)
     con.execute(
         f"""CREATE TEMP VIEW dup AS SELECT {POS}, {CASE_ID} FROM (
               SELECT {POS}, {CASE_ID}, row_number() OVER (PARTITION BY {keys} ORDER BY {POS}) AS k
