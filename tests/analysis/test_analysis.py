@@ -90,3 +90,13 @@ def test_naive_datetime_filter_is_refused(tiny_log: EventLog) -> None:
 def test_compare_groups_by_attribute(tiny_log: EventLog) -> None:
     c = ox.compare_groups(tiny_log, attribute="金额", value=0)
     assert c.a.cases == 1 and c.b.cases == 2
+
+
+def test_table1_reads_roles_from_a_role_column(write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = "工单号,环节,完成时间,岗位\n" + "".join(
+        f"{c},填写,2024-03-01 09:0{c},用户\n{c},审核,2024-03-01 09:3{c},运营专员\n" for c in range(4)
+    )
+    log = ox.import_log(write_csv(text), tmp_path / "ds")
+    rows = ox.diagnose(log).table1
+    assert [(r.activity, r.role) for r in rows] == [("填写", "用户"), ("审核", "运营专员")]
+    assert rows[1].minutes_per_step == 30.0

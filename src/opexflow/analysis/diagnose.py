@@ -14,6 +14,7 @@ from opexflow.analysis.dfg import Dfg, dfg
 from opexflow.analysis.durations import Throughput, case_durations, throughput
 from opexflow.analysis.handovers import handovers
 from opexflow.analysis.humanize import duration
+from opexflow.analysis.tables import log_tables
 from opexflow.analysis.variants import variants
 
 if TYPE_CHECKING:
@@ -128,10 +129,10 @@ def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None =
         cases=cases,
         events=events,
         activities=acts.num_rows,
-        start=_first(graph, log, "start"),
-        end=_first(graph, log, "end"),
+        start=log.meta.start,
+        end=log.meta.end,
         findings=tuple(found),
-        table1=tuple(table1(acts, found, cases)),
+        table1=tuple(table1(acts, found, cases, roles=_roles(log, engine))),
         dfg=graph,
         variants=var,
         activity_stats=acts,
@@ -139,13 +140,24 @@ def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None =
     )
 
 
-def _first(graph: Dfg, log: EventLog, which: str) -> datetime | None:
-    del graph
-    value = log.meta.start if which == "start" else log.meta.end
-    return value.astimezone(UTC) if value else None
+ROLE_COLUMNS = ("org:role", "role", "岗位", "角色", "责任岗位", "职位")
+"""Attribute names read as the role (责任岗位) that performs an activity."""
 
 
-def table1(acts: pa.Table, found: list[fd.Finding], cases: int) -> list[Table1Row]:
+def _roles(log: EventLog, engine: Engine | None) -> dict[str, str]:
+    """Activity -> its most frequent role, when the log has a role attribute."""
+    name = next((a.name for a in log.meta.attributes if a.name.lower() in ROLE_COLUMNS), None)
+    if name is None:
+        return {}
+    t = log_tables(log, engine)
+    ev = t.events
+    modes = ev.group_by("activity").aggregate(role=ev[name].mode())
+    return {r["activity"]: r["role"] for r in t.engine.to_arrow(modes).to_pylist()}
+
+
+def table1(
+    acts: pa.Table, found: list[fd.Finding], cases: int, *, roles: dict[str, str] | None = None
+) -> list[Table1Row]:
     """Table 1 rows: the main-flow activities in their usual order."""
     rows = [r for r in acts.to_pylist() if r["cases"] >= TABLE1_MIN_CASE_SHARE * cases]
     rows.sort(key=lambda r: (r["median_position"], -r["events"]))
@@ -167,17 +179,13 @@ def table1(acts: pa.Table, found: list[fd.Finding], cases: int) -> list[Table1Ro
                 step=step,
                 activity=a,
                 department=r["department"],
-                role=r["resource"] if _looks_like_role(r["resource"]) else None,
+                role=(roles or {}).get(a),
                 minutes_per_step=round((minutes or 0.0) / 60, 2),
                 problem_types=types,
                 description_zh=desc,
             )
         )
     return out
-
-
-def _looks_like_role(resource: str | None) -> bool:
-    return resource == "系统" or resource == "system"
 
 
 def report_data(d: Diagnosis, *, title: str | None = None) -> dict[str, Any]:
