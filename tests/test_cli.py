@@ -88,3 +88,25 @@ def test_help_does_not_import_engines() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_type_option_and_bad_type(write_csv: Callable[..., Path]) -> None:
+    path = write_csv(
+        "case,activity,timestamp,code\n1,A,2024-03-01 09:00,12\n1,B,2024-03-01 09:30,12\n"
+    )
+    ok = runner.invoke(app, ["import", str(path), "--type", "code=text", "--json"])
+    assert ok.exit_code == 0, ok.output
+    attrs = json.loads(ok.stdout)
+    assert attrs["cases"] == 1
+    bad = runner.invoke(app, ["import", str(path), "--type", "code=float"])
+    assert bad.exit_code == 1 and "COLUMN=TYPE" in bad.output
+
+
+def test_html_report_in_a_new_folder(write_csv: Callable[..., Path], tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "r.html"
+    result = runner.invoke(
+        app, ["diagnose", str(write_csv(CSV)), "--html", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<html" in html and "Process map" in html

@@ -56,6 +56,19 @@ DataDirOpt = Annotated[
         help="Where imported logs are kept [default: OPEXFLOW_DATA_DIR or ./opexflow-data].",
     ),
 ]
+TypeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        help="Attribute type, COLUMN=TYPE with TYPE one of number, integer, boolean, timestamp, text (repeatable).",
+    ),
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="CSV encoding (e.g. gbk); detected when omitted.")
+]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", help="Excel sheet name; the first when omitted.")
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout, nothing else.")
 ]
@@ -117,6 +130,9 @@ def _read(
     tz: str | None,
     data_dir: Path | None,
     progress: ProgressCallback,
+    types: list[str] | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> EventLog:
     from opexflow.logs import read_log
 
@@ -131,7 +147,25 @@ def _read(
         tz=tz,
         data_dir=data_dir,
         progress=progress,
+        types=_parse_types(types or []),
+        encoding=encoding,
+        sheet=sheet,
     )
+
+
+def _parse_types(items: list[str]) -> dict[str, Any]:
+    from opexflow.errors import InputError
+
+    allowed = ("number", "integer", "boolean", "timestamp", "text")
+    result: dict[str, Any] = {}
+    for item in items:
+        name, sep, typ = item.rpartition("=")
+        if not sep or not name or typ not in allowed:
+            raise InputError(
+                f"--type {item!r}: write COLUMN=TYPE with TYPE one of {', '.join(allowed)}"
+            )
+        result[name] = typ
+    return result
 
 
 @app.command("import")
@@ -144,6 +178,9 @@ def import_cmd(
     resource: ResourceOpt = None,
     department: DepartmentOpt = None,
     tz: TzOpt = None,
+    types: TypeOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -160,6 +197,9 @@ def import_cmd(
             tz=tz,
             data_dir=data_dir,
             progress=progress,
+            types=types,
+            encoding=encoding,
+            sheet=sheet,
         )
     meta = ev.meta
     if as_json:
@@ -204,6 +244,9 @@ def diagnose(
     resource: ResourceOpt = None,
     department: DepartmentOpt = None,
     tz: TzOpt = None,
+    types: TypeOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -225,6 +268,9 @@ def diagnose(
                 tz=tz,
                 data_dir=data_dir,
                 progress=progress,
+                types=types,
+                encoding=encoding,
+                sheet=sheet,
             )
         from opexflow.analysis.diagnose import diagnose as run
 

@@ -94,7 +94,8 @@ def test_compare_groups_by_attribute(tiny_log: EventLog) -> None:
 
 def test_table1_reads_roles_from_a_role_column(write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
     text = "工单号,环节,完成时间,岗位\n" + "".join(
-        f"{c},填写,2024-03-01 09:0{c},用户\n{c},审核,2024-03-01 09:3{c},运营专员\n" for c in range(4)
+        f"{c},填写,2024-03-01 09:0{c},用户\n{c},审核,2024-03-01 09:3{c},运营专员\n"
+        for c in range(4)
     )
     log = ox.import_log(write_csv(text), tmp_path / "ds")
     rows = ox.diagnose(log).table1

@@ -248,7 +248,7 @@ def _build(
         _make_events(con, cols, progress)
         demote = _misinferred(con, cols, attributes, types, staged)
         if demote:
-            con.execute("DROP TABLE parsed; DROP TABLE ev")
+            con.execute("DROP VIEW ev; DROP TABLE parsed")
             types = {**types, **dict.fromkeys(demote, "text")}
             cols = build_columns(
                 con, staged, mapping, types=types, attributes=attributes, lifecycle=lifecycle
@@ -259,7 +259,7 @@ def _build(
         unpaired = encode.pair_lifecycle(con, _ev_columns(con)) if pair else 0
         ev_columns = _ev_columns(con)
         has_start = START_TIMESTAMP in ev_columns
-        encode.encode(con, ev_columns, attributes, progress)
+        encode.encode(con, ev_columns, attributes)
         encode.write_events(con, out, progress)
         case_attrs = encode.case_level(con, attributes)
         encode.write_tables(con, out, case_attrs, has_start=has_start)
@@ -346,7 +346,7 @@ def _make_events(
     )
     names = ", ".join(quote(c.name) for c in cols)
     con.execute(
-        f"CREATE TABLE ev AS SELECT {POS}, {names} FROM parsed "
+        f"CREATE VIEW ev AS SELECT {POS}, {names} FROM parsed "
         f"WHERE {CASE_ID} IS NOT NULL AND {ACTIVITY} IS NOT NULL AND {TIMESTAMP} IS NOT NULL"
     )
     row = con.execute("SELECT count(*) FROM ev").fetchone()

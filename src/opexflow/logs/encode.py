@@ -66,7 +66,7 @@ def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
              OR ({LIFECYCLE} = 'start' AND NOT EXISTS (
                 SELECT 1 FROM ev_num c WHERE c.{LIFECYCLE} = 'complete' AND c.{CASE_ID} = s.{CASE_ID}
                    AND c.{ACTIVITY} = s.{ACTIVITY} AND c.k = s.k));
-        DROP TABLE ev; DROP TABLE ev_num; ALTER TABLE ev2 RENAME TO ev;
+        DROP VIEW ev; DROP TABLE ev_num; CREATE VIEW ev AS SELECT * FROM ev2;
         """
     )
     row = con.execute(
@@ -75,13 +75,9 @@ def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
     return int(row[0]) if row else 0
 
 
-def encode(
-    con: duckdb.DuckDBPyConnection,
-    columns: list[str],
-    attributes: list[str],
-    progress: ProgressCallback = no_progress,
-) -> None:
-    """Create tables ``events`` (sorted, coded, with successors) and ``acts`` from ``ev``."""
+def encode(con: duckdb.DuckDBPyConnection, columns: list[str], attributes: list[str]) -> None:
+    """Create the codes (``case_codes``, ``acts``) and the view ``events_unsorted``
+    (coded, positioned, with successors) over ``ev``."""
     has = set(columns)
     con.execute(
         f"""
@@ -113,31 +109,31 @@ def encode(
         micros.append(f"epoch_us({START_TIMESTAMP}) AS start_us")
     extra = [LIFECYCLE] if LIFECYCLE in has else []
     attrs = ", ".join(quote(a) for a in [*extra, *attributes])
-    run_with_progress(
-        con,
+    con.execute(
         f"""
-        CREATE TABLE events AS
+        CREATE VIEW events_unsorted AS
         SELECT {CASE_IDX}, (row_number() OVER w - 1)::INTEGER AS {EVENT_IDX}, {ACTIVITY_IDX},
                {CASE_ID}, {ACTIVITY}, {TIMESTAMP}, {", ".join([*optional, *micros, *nexts])},
                __pos AS {ROW}{", " + attrs if attrs else ""}
           FROM ev JOIN case_codes USING ({CASE_ID}) JOIN acts USING ({ACTIVITY})
         WINDOW w AS (PARTITION BY {CASE_IDX} ORDER BY {TIMESTAMP}, __pos)
-        """,
-        "Sorting",
-        progress,
+        """
     )
 
 
 def write_events(
     con: duckdb.DuckDBPyConnection, out: Path, progress: ProgressCallback = no_progress
 ) -> None:
+    """Sort and write events.parquet in one pass; later steps read the file back."""
+    path = _path(out / "events.parquet")
     run_with_progress(
         con,
-        f"COPY (SELECT * FROM events ORDER BY {CASE_IDX}, {EVENT_IDX}) "
-        f"TO '{_path(out / 'events.parquet')}' {_PARQUET}",
-        "Writing",
+        f"COPY (SELECT * FROM events_unsorted ORDER BY {CASE_IDX}, {EVENT_IDX}) "
+        f"TO '{path}' {_PARQUET}",
+        "Sorting and writing",
         progress,
     )
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{path}')")
 
 
 def write_tables(

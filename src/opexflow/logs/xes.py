@@ -39,6 +39,7 @@ after an error.
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import tempfile
 import zlib
@@ -62,7 +63,6 @@ __all__ = ["POSITION_COLUMN", "stage_xes"]
 
 POSITION_COLUMN: Final = "_pos"
 _CASE: Final = "case:"
-_CASE_NAME: Final = "case:concept:name"
 _BATCH_EVENTS: Final = 100_000
 # Small feeds keep libxml2's working set in the CPU cache (64 KiB parses about
 # 1.5x faster than 1 MiB).
@@ -148,14 +148,36 @@ def _line(elem: etree._Element) -> int | None:
 
 
 class _Columns:
-    """Column names in first-seen order, with the XES types declared for their values."""
+    """Column names in first-seen order, with the XES types declared for their values.
+
+    DuckDB matches column names case-insensitively, so a name that differs from an
+    earlier one (or from ``_pos``) only in case is renamed ``<name> (2)``.
+    """
 
     def __init__(self) -> None:
+        self._names: dict[tuple[str, str], str] = {}  # (scope, key) -> column
         self._types: dict[str, set[AttributeType]] = {}
+        self._taken = {POSITION_COLUMN.casefold()}
         self._written: set[str] = set()
+        self.renamed: dict[str, str] = {}
 
-    def add(self, name: str, xes_type: str) -> None:
-        self._types.setdefault(name, set()).add(_VALUE_TYPES[xes_type])
+    def column(self, scope: str, key: str) -> str:
+        """The column of an event or trace (``scope``) attribute key."""
+        if (name := self._names.get((scope, key))) is None:
+            wanted = key if scope == "event" else _CASE + key
+            name, n = wanted, 1
+            while name.casefold() in self._taken:
+                n += 1
+                name = f"{wanted} ({n})"
+            if n > 1:
+                self.renamed[wanted] = name
+            self._taken.add(name.casefold())
+            self._names[scope, key] = name
+            self._types[name] = set()
+        return name
+
+    def add(self, scope: str, key: str, xes_type: str) -> None:
+        self._types[self.column(scope, key)].add(_VALUE_TYPES[xes_type])
 
     def order(self, names: Iterable[str]) -> list[str]:
         """``names`` in first-seen order, remembered as written to a part."""
@@ -177,9 +199,8 @@ class _Issues:
     unnamed_traces: int = 0
     keyless: int = 0
     nested: set[str] = field(default_factory=set)
-    clashes: set[str] = field(default_factory=set)
 
-    def notes(self) -> tuple[str, ...]:
+    def notes(self, renamed: dict[str, str]) -> tuple[str, ...]:
         notes = []
         if n := self.unnamed_traces:
             notes.append(
@@ -192,12 +213,9 @@ class _Issues:
         if self.nested:
             names = ", ".join(sorted(self.nested))
             notes.append(f"list and container attributes are not imported: {names}")
-        if self.clashes:
-            names = ", ".join(sorted(self.clashes))
-            notes.append(
-                "event attributes named like a trace attribute column (case:<key>) or like "
-                f"the position column were ignored: {names}"
-            )
+        if renamed:
+            names = ", ".join(f"{a!r} -> {b!r}" for a, b in renamed.items())
+            notes.append(f"columns whose names differ only in case were renamed: {names}")
         return tuple(notes)
 
 
@@ -298,17 +316,17 @@ def _event_columns(batch: _Batch, issues: _Issues) -> dict[str, tuple[pa.Array, 
 
 
 def _case_columns(batch: _Batch, defaults: dict[str, str | None]) -> dict[str, pa.Array]:
-    """One ``case:<key>`` column per trace attribute, repeated over the trace's events."""
+    """trace attribute key -> its values, repeated over each trace's events."""
     traces = batch.traces
     keys = dict.fromkeys(chain(defaults, *(t.attrs for t in traces)))
     keys.pop("concept:name", None)
     names = [t.name or str(t.ordinal) for t in traces]
-    columns = {_CASE_NAME: pa.array(names, type=pa.string())}
+    columns = {"concept:name": pa.array(names, type=pa.string())}
     for key in keys:
         column = pa.array([t.attrs.get(key) for t in traces], type=pa.string())
-        columns[_CASE + key] = _with_default(column, defaults.get(key))
+        columns[key] = _with_default(column, defaults.get(key))
     trace_of = pa.array(np.repeat(np.arange(len(traces)), batch.trace_sizes))
-    return {name: column.take(trace_of) for name, column in columns.items()}
+    return {key: column.take(trace_of) for key, column in columns.items()}
 
 
 def _with_default(column: pa.Array, default: str | None) -> pa.Array:
@@ -359,12 +377,19 @@ class _XesReader:
             remove_comments=True,
             remove_pis=True,
         )
+        empty = True
         for chunk in _chunks(stream, self.path):
+            empty = False
             self._handle(_feed(parser, chunk, self.path))
             self._trim()
             if self.batch.events >= _BATCH_EVENTS:
                 self._flush()
                 report()
+        if empty:
+            raise LogFormatError(
+                "the file is empty; expected an XES (IEEE 1849) event log; export the log again",
+                location=Location(file=str(self.path)),
+            )
         root = _close(parser, self.path)
         if self.log is None:
             raise _not_a_log(self.path, root)
@@ -386,7 +411,7 @@ class _XesReader:
             typed=False,
             cleanup=(self.parts.dir,),
             declared_types=self.columns.declared(),
-            notes=self.issues.notes(),
+            notes=self.issues.notes(self.columns.renamed),
         )
 
     def _handle(self, events: Iterable[tuple[str, etree._Element]]) -> None:
@@ -422,7 +447,7 @@ class _XesReader:
             if (attribute := _attribute(elem, self.issues)) is not None:
                 key, xes_type, value = attribute
                 trace.attrs[key] = value
-                self.columns.add(_CASE + key, xes_type)
+                self.columns.add("trace", key, xes_type)
         self.batch.add(trace, events)
 
     def _read_global(self, elem: etree._Element) -> None:
@@ -433,7 +458,7 @@ class _XesReader:
             if (attribute := _attribute(child, self.issues)) is not None:
                 key, xes_type, value = attribute
                 self.defaults[scope][key] = value
-                self.columns.add(key if scope == "event" else _CASE + key, xes_type)
+                self.columns.add(scope, key, xes_type)
 
     def _trim(self) -> None:
         """Free what has been read; the last child of an element may still be growing."""
@@ -441,40 +466,40 @@ class _XesReader:
             del self.log[:-1]
         if self.open is not None and len(self.open[0]) > _MAX_OPEN_CHILDREN:
             elem, trace = self.open
-            done = list(elem)[:-1]
-            events = [c for c in done if _local(c.tag) == "event"]
-            self._take(trace, (c for c in done if _local(c.tag) != "event"), events)
+            last = elem[-1]
+            attributes = [a for a in elem.iterchildren(*_ATTRIBUTE_TAGS) if a is not last]
+            events = list(elem.iterchildren(_EVENT_TAG))
+            if events[-1] is last:
+                events.pop()
+            self._take(trace, attributes, events)
             del elem[:-1]
 
     def _flush(self) -> None:
         batch = self.batch
         if not batch.events:
             return
+        columns = self.columns
         if any(t.name is None for t in batch.traces):
-            self.columns.add(_CASE_NAME, "string")
+            columns.add("trace", "concept:name", "string")
         cases = _case_columns(batch, self.defaults["trace"])
-        data = self._event_data(batch, reserved={POSITION_COLUMN, *cases}) | cases
-        names = self.columns.order(data)
+        data = {columns.column("trace", k): v for k, v in cases.items()} | self._event_data(batch)
+        names = columns.order(data)
         positions = np.arange(self.events + 1, self.events + batch.events + 1, dtype=np.int64)
         arrays = [data[n] for n in names] + [pa.array(positions)]
         self.parts.write(pa.table(arrays, names=[*names, POSITION_COLUMN]))
         self.events += batch.events
         self.batch = _Batch()
 
-    def _event_data(self, batch: _Batch, reserved: set[str]) -> dict[str, pa.Array]:
-        """The batch's event columns, with global defaults filled in and clashes dropped."""
+    def _event_data(self, batch: _Batch) -> dict[str, pa.Array]:
+        """column -> values of the batch's event attributes, global defaults filled in."""
         data: dict[str, pa.Array] = {}
-        for key, (column, types) in _event_columns(batch, self.issues).items():
-            if key in reserved:
-                self.issues.clashes.add(key)
-                continue
+        for key, (values, types) in _event_columns(batch, self.issues).items():
             for xes_type in types:
-                self.columns.add(key, xes_type)
-            data[key] = column
+                self.columns.add("event", key, xes_type)
+            data[self.columns.column("event", key)] = values
         for key, default in self.defaults["event"].items():
-            if key not in reserved:
-                column = data.get(key, pa.nulls(batch.events, type=pa.string()))
-                data[key] = _with_default(column, default)
+            name = self.columns.column("event", key)
+            data[name] = _with_default(data.get(name, pa.nulls(batch.events, pa.string())), default)
         return data
 
 
@@ -526,7 +551,7 @@ def _close(parser: etree.XMLPullParser, path: Path) -> etree._Element:
 
 def _malformed(path: Path, exc: etree.XMLSyntaxError) -> LogFormatError:
     line, column = exc.position
-    detail = str(exc).rsplit(", line ", 1)[0]
+    detail = re.sub(r",? line \d+, column \d+$", "", exc.msg or "")
     return LogFormatError(
         f"malformed XML at column {column}: {detail}; expected a well-formed XES "
         "(IEEE 1849) document; repair the file there or export the log again",
