@@ -38,7 +38,10 @@ class Settings(BaseSettings):
         description="IANA time zone of timestamps that carry no offset; stored as UTC.",
     )
     lang: str = Field("zh", description="Default language of reports and messages: zh or en.")
-    engine: EngineSettings = Field(default_factory=EngineSettings)
+    engine: EngineSettings = Field(
+        default_factory=EngineSettings,
+        description="Engine limits (OPEXFLOW_ENGINE_MEMORY_LIMIT, OPEXFLOW_ENGINE_THREADS).",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,15 @@
-"""The XES reader: hand-written logs, the public XES logs, errors and fuzzed files."""
+"""The XES reader: hand-written logs, the public XES logs, errors and fuzzed files.
+
+Every test runs with both readers: the flat one (Arrow/NumPy over the bytes) and
+the tree one (lxml), which the flat one hands over to for unusual XML.
+"""
 
 from __future__ import annotations
 
 import gzip
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,42 @@ from opexflow.logs.staging import Staged
 from opexflow.logs.xes import stage_xes
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+
+
+class Reader:
+    """Which reader a test runs with, and whether the flat one handed over."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handovers = 0
+        self.handover_expected = False
+
+    def expect_handover(self) -> None:
+        self.handover_expected = True
+
+
+@pytest.fixture(autouse=True, params=["flat", "tree"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
+    """Run the test with one reader; the flat one must not hand over unless expected."""
+    current = Reader(request.param)
+    monkeypatch.setattr(xes, "_FLAT", current.name == "flat")
+    tree_read = xes._TreeReader.read
+
+    def read(self: xes._TreeReader, chunks: Any) -> None:
+        current.handovers += current.name == "flat"
+        tree_read(self, chunks)
+
+    monkeypatch.setattr(xes._TreeReader, "read", read)
+    yield current
+    assert current.handovers == 0 or current.handover_expected
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xes, "_BATCH_EVENTS", 2)
+    monkeypatch.setattr(xes, "_CHUNK_BYTES", 64)
+    monkeypatch.setattr(xes, "_SCAN_BYTES", 100)
+
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0">\n'
 
@@ -176,7 +217,7 @@ def test_default_namespace_and_attribute_order_do_not_matter(tmp_path: Path) -> 
     text = (
         '<log xmlns="http://www.xes-standard.org/"><trace>'
         '<string value="c1" key="concept:name"/>'
-        + event("<string value='A' key='concept:name'/>")
+        + event('<string value="A" key="concept:name"/>')
         + "</trace></log>"
     )
     got = rows(stage(tmp_path, text))
@@ -204,11 +245,58 @@ def test_names_that_differ_only_in_case_are_renamed(tmp_path: Path) -> None:
     assert "'costs' -> 'costs (2)'" in staged.notes[0]
 
 
-def test_columns_may_first_appear_in_a_later_part(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+PLAIN = [
+    {"_pos": 1, "case:concept:name": "c1", "concept:name": "A & B", "note": 'say "hi"'},
+    {"_pos": 2, "case:concept:name": "c1", "concept:name": "C", "note": None},
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What the flat reader reads itself: entities, character references, raw
+        # newlines and tabs (which XML turns into spaces), a UTF-8 BOM, comments
+        # before the root.
+        "\ufeff<?xml version='1.0' encoding='utf-8'?><!-- made by hand -->\n<log><trace>"
+        '<string key="concept:name"  value = "c1"/><event><string key="concept:name" '
+        'value="A &amp; B"/><string key="note" value="say &#34;hi&#x22;"/></event><event>'
+        '<string key="concept:name" value="C"/></event></trace></log>',
+    ],
+)
+def test_what_the_flat_reader_reads(tmp_path: Path, text: str) -> None:
+    assert rows(stage(tmp_path, text)) == PLAIN
+
+
+TRACE = (
+    '<trace><string key="concept:name" value="c1"/><event><string key="concept:name" '
+    'value="A &amp; B"/>{extra}<string key="note" value=\'say "hi"\'/></event>'
+    '<event><string key="concept:name" value="C"/></event></trace>'
+)
+
+
+@pytest.mark.parametrize(
+    ("prolog", "extra"),
+    [
+        ("", ""),  # a single-quoted attribute
+        ("", "<!-- a comment -->"),
+        ("", "<?pi data?>"),
+        ("", "text"),
+        ("", "<![CDATA[x]]>"),
+        ('<!DOCTYPE log [<!ENTITY e "">]>', "&e;"),
+        ('<?xml version="1.0" encoding="ISO-8859-1"?>', ""),
+    ],
+)
+def test_unusual_xml_is_handed_to_the_tree_reader(
+    tmp_path: Path, reader: Reader, prolog: str, extra: str
 ) -> None:
-    monkeypatch.setattr(xes, "_BATCH_EVENTS", 2)
-    monkeypatch.setattr(xes, "_CHUNK_BYTES", 64)
+    reader.expect_handover()
+    got = rows(stage(tmp_path, prolog + "<log>" + TRACE.format(extra=extra) + "</log>"))
+    assert got == PLAIN
+    assert reader.handovers == (reader.name == "flat")
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_columns_may_first_appear_in_a_later_part(tmp_path: Path) -> None:
     traces = "".join(
         f"<trace>{string('concept:name', f'c{i}')}"
         + event(string("concept:name", "A"), *([string("late", "yes")] if i == 9 else []))
@@ -231,16 +319,25 @@ def test_a_long_trace_is_read_in_slices(tmp_path: Path, monkeypatch: pytest.Monk
         + "<trace>"
         + string("concept:name", "c1")
         + "".join(event(string("concept:name", f"a{i}")) for i in range(50))
+        + string("late", "after the events")
         + "</trace></log>"
     )
     whole = rows(stage(tmp_path, text))
     monkeypatch.setattr(xes, "_MAX_OPEN_CHILDREN", 3)
     monkeypatch.setattr(xes, "_CHUNK_BYTES", 100)
+    monkeypatch.setattr(xes, "_SCAN_BYTES", 100)
     monkeypatch.setattr(xes, "_BATCH_EVENTS", 7)
     sliced = rows(stage_xes(write(tmp_path, text, "again.xes"), tmp_path / "work2"))
-    assert sliced == whole
     assert [r["concept:name"] for r in sliced] == [f"a{i}" for i in range(50)]
     assert {r["case:concept:name"] for r in sliced} == {"c1"}
+    # Events written before a trace attribute was read miss it; the others have it.
+    assert [r["case:late"] for r in whole] == ["after the events"] * 50
+    late = [r.get("case:late") for r in sliced]
+    assert late == sorted(late, key=lambda v: v is not None)
+    assert set(late) <= {None, "after the events"}
+    assert [{k: v for k, v in r.items() if k != "case:late"} for r in sliced] == [
+        {k: v for k, v in r.items() if k != "case:late"} for r in whole
+    ]
 
 
 def test_progress_reports_bytes_of_the_file(tmp_path: Path) -> None:
@@ -342,7 +439,7 @@ def test_xes_log_below_another_root(tmp_path: Path) -> None:
     assert "root element is <wrapper>" in str(err)
 
 
-@pytest.mark.parametrize("body", ["", "<trace/>", "<trace><string key='a' value='b'/></trace>"])
+@pytest.mark.parametrize("body", ["", "<trace/>", '<trace><string key="a" value="b"/></trace>'])
 def test_log_without_events(tmp_path: Path, body: str) -> None:
     err = failure(write(tmp_path, HEADER + body + "</log>"), tmp_path / "work")
     assert "contains no events" in str(err)
@@ -368,11 +465,8 @@ def test_missing_file(tmp_path: Path) -> None:
     assert "cannot read the XES file" in str(err)
 
 
-def test_error_after_a_part_was_written_removes_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(xes, "_BATCH_EVENTS", 1)
-    monkeypatch.setattr(xes, "_CHUNK_BYTES", 64)
+@pytest.mark.usefixtures("small_batches")
+def test_error_after_a_part_was_written_removes_it(tmp_path: Path) -> None:
     text = TINY.replace("</log>", "<trace>")
     failure(write(tmp_path, text), tmp_path / "work")
 
@@ -400,13 +494,20 @@ def damaged(data: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
     return bytes(out)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     compress=st.booleans(),
     cut=st.integers(min_value=0),
     flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(1, 255)), max_size=3),
 )
-def test_damaged_files_fail_cleanly(compress: bool, cut: int, flips: list[tuple[int, int]]) -> None:
+def test_damaged_files_fail_cleanly(
+    reader: Reader, compress: bool, cut: int, flips: list[tuple[int, int]]
+) -> None:
+    reader.expect_handover()
     data = damaged(gzip.compress(SMALL) if compress else SMALL, cut, flips)
     with tempfile.TemporaryDirectory() as tmp:
         path, workdir = Path(tmp) / "log.xes", Path(tmp) / "work"
@@ -421,3 +522,87 @@ def test_damaged_files_fail_cleanly(compress: bool, cut: int, flips: list[tuple[
             assert set(staged.columns) <= set(
                 duckdb.sql(f"SELECT * FROM {staged.relation}").columns
             )
+
+
+# The flat reader gives what the tree reader gives, on random XES.
+
+KEYS = st.sampled_from(["concept:name", "org:resource", "a", "A", "_pos", "x y", "é", ""])
+TAGS = st.sampled_from(["string", "date", "int", "boolean", "id", "list", "container", "foo"])
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+    | st.sampled_from(list("\t\n\r&<>\"'")),
+    max_size=6,
+)
+
+
+@st.composite
+def quoted(draw: st.DrawFn, text: str, odd: bool) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    if draw(st.booleans()):
+        text = text.replace("\n", "&#10;").replace("\t", "&#x9;").replace("\r", "&#13;")
+    if odd and draw(st.booleans()) and "'" not in text:
+        return f"'{text}'"  # the tree reader's job
+    return '"' + text.replace('"', draw(st.sampled_from(["&quot;", "&#34;", "&#x22;"]))) + '"'
+
+
+@st.composite
+def attribute(draw: st.DrawFn, odd: bool, depth: int = 0) -> str:
+    tag = draw(TAGS)
+    items = [
+        f"{name}{draw(st.sampled_from(['=', ' = ']))}{draw(quoted(text, odd))}"
+        for name, text in (("key", draw(KEYS)), ("value", draw(TEXT)))
+        if draw(st.integers(0, 5))
+    ]
+    if draw(st.booleans()):
+        items.reverse()
+    children = draw(st.lists(attribute(odd, depth + 1), max_size=2)) if depth < 2 else []
+    start = "<" + " ".join([tag, *items])
+    return f"{start}>{''.join(children)}</{tag}>" if children else start + "/>"
+
+
+@st.composite
+def xes_document(draw: st.DrawFn) -> str:
+    odd = draw(st.integers(0, 5)) == 0  # single quotes: the tree reader's job
+    attributes = st.lists(attribute(odd), max_size=3).map("".join)
+    events = st.lists(attributes.map(lambda a: f"<event>{a}</event>"), max_size=3).map("".join)
+    traces = st.lists(
+        st.tuples(attributes, events, attributes).map(lambda t: f"<trace>{''.join(t)}</trace>"),
+        max_size=4,
+    )
+    scope = st.sampled_from(["", ' scope="trace"', ' scope="event"', ' scope="log"'])
+    globals_ = st.lists(
+        st.tuples(scope, attributes).map(lambda g: f"<global{g[0]}>{g[1]}</global>")
+    )
+    body = [*draw(globals_), draw(attributes), *draw(traces), draw(events)]
+    prolog = draw(st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8"?>\n<!-- x -->\n']))
+    ns = draw(st.sampled_from(["", ' xmlns="http://www.xes-standard.org/"']))
+    return f"{prolog}<log{ns}>\n" + "\n".join(body) + "\n</log>\n"
+
+
+def outcome(path: Path, workdir: Path) -> Any:
+    try:
+        staged = stage_xes(path, workdir)
+    except LogFormatError as exc:
+        return str(exc)
+    return staged.columns, staged.declared_types, staged.notes, rows(staged)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(document=xes_document(), scan=st.integers(1, 300))
+def test_both_readers_agree(reader: Reader, document: str, scan: int) -> None:
+    if reader.name == "tree":
+        return  # this test runs both readers itself
+    reader.expect_handover()
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        path = Path(tmp) / "log.xes"
+        path.write_text(document, encoding="utf-8")
+        patch.setattr(xes, "_SCAN_BYTES", scan)
+        patch.setattr(xes, "_CHUNK_BYTES", 7)
+        patch.setattr(xes, "_MAX_OPEN_CHILDREN", 2)
+        flat = outcome(path, Path(tmp) / "flat")
+        patch.setattr(xes, "_FLAT", False)
+        assert outcome(path, Path(tmp) / "tree") == flat
