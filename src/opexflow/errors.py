@@ -9,7 +9,8 @@ was expected and what to do::
     ├── LogFormatError(ValueError)      a log file cannot be read as an event log
     ├── ColumnMappingError(ValueError)  required columns missing or ambiguous
     ├── InputError(ValueError)          a bad argument or option value
-    └── NotFoundError(LookupError)      a file, log or object does not exist
+    ├── NotFoundError(LookupError)      a file, log or object does not exist
+    └── ResourceError(OSError)          out of disk space or memory while working
 """
 
 from __future__ import annotations
@@ -98,3 +99,10 @@ class NotFoundError(OpexflowError, LookupError):
 
     code = "not_found"
     status = 404
+
+
+class ResourceError(OpexflowError, OSError):
+    """The machine ran out of something (disk space, memory) while working."""
+
+    code = "resource"
+    status = 507

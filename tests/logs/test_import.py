@@ -244,3 +244,20 @@ def test_type_inferred_from_sample_is_demoted_when_data_disagrees(
     assert log.meta.attribute("code").type == "text"  # type: ignore[union-attr]
     codes = pq.read_table(log.events_path, columns=["code"])["code"].to_pylist()
     assert "X-17" in codes and "49999" in codes
+
+
+def test_full_disk_is_a_resource_error(
+    write_csv: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from opexflow.errors import ResourceError
+    from opexflow.logs import canonical
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x"))
+
+    monkeypatch.setattr(canonical, "_build", no_space)
+    with pytest.raises(ResourceError, match="free disk space"):
+        import_log(write_csv("case,activity,timestamp\n1,A,2024-03-01 10:00\n"), tmp_path / "o")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv"]

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -27,7 +28,13 @@ from opexflow.logs.columns import (
     raw_text,
     source_alias,
 )
-from opexflow.logs.duck import connect, run_with_progress, translate_duckdb_error
+from opexflow.logs.duck import (
+    connect,
+    engine_error,
+    os_error,
+    run_with_progress,
+    translate_duckdb_error,
+)
 from opexflow.logs.mapping import guess_mapping
 from opexflow.logs.quality import QualityReport
 from opexflow.logs.quality_checks import dataset_checks, source_checks
@@ -133,7 +140,7 @@ def import_log(
     try:
         staged = _stage(fmt, src, work, encoding, delimiter, sheet, progress)
         try:
-            meta = _build(
+            meta = _build_or_explain(
                 staged,
                 tmp,
                 work,
@@ -209,14 +216,21 @@ def _stage(
 
             return stage_parquet(src)
     except OSError as exc:
-        raise LogFormatError(
-            f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable",
-            location=Location(file=str(src)),
-        ) from exc
+        raise os_error(exc, src, work) from exc
     raise LogFormatError(
         f"unknown format {fmt!r}; expected csv, xlsx, xes or parquet",
         location=Location(file=str(src)),
     )
+
+
+def _build_or_explain(staged: Staged, out: Path, work: Path, **kwargs: Any) -> LogMeta:
+    """:func:`_build`, with engine and file-system failures explained."""
+    try:
+        return _build(staged, out, work, **kwargs)
+    except duckdb.Error as exc:
+        raise engine_error(exc, staged) from exc
+    except OSError as exc:
+        raise os_error(exc, staged.file, work) from exc
 
 
 def _build(

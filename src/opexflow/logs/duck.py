@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from opexflow.errors import Location, LogFormatError, OpexflowError
+from opexflow.errors import Location, LogFormatError, OpexflowError, ResourceError
 from opexflow.logs.staging import ProgressCallback, Staged, no_progress
 
 
@@ -83,3 +84,47 @@ def _csv_detail(text: str) -> str:
             return "the text is not valid UTF-8 here; name the encoding with --encoding (e.g. gbk)"
     first = lines[0] if lines else "unreadable input"
     return first.split(": ", 1)[-1]
+
+
+def engine_error(exc: duckdb.Error, staged: Staged) -> OpexflowError:
+    """A failure inside DuckDB during the import, as an error a user can act on."""
+    first = _first_line(str(exc))
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return ResourceError(
+            f"the import ran out of memory ({first}); raise OPEXFLOW_ENGINE_MEMORY_LIMIT "
+            "or free disk space for spilling in the data directory",
+            location=Location(file=str(staged.file)),
+        )
+    if isinstance(exc, duckdb.IOException):
+        return ResourceError(
+            f"the import could not write its working files ({first}); free disk space in "
+            "the data directory (OPEXFLOW_DATA_DIR)",
+            location=Location(file=str(staged.file)),
+        )
+    return LogFormatError(
+        f"the log could not be imported ({first}); check the file, or report this message",
+        location=Location(file=str(staged.file)),
+    )
+
+
+def os_error(exc: OSError, source: Path, work: Path) -> OpexflowError:
+    """An OSError while staging: reading the source, or writing working files."""
+    target = Path(exc.filename) if exc.filename else None
+    writing = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or (
+        target is not None and work in target.parents
+    )
+    if writing:
+        return ResourceError(
+            f"cannot write working files in {work.parent} ({exc.strerror or exc}); free disk "
+            "space or point OPEXFLOW_DATA_DIR to another disk",
+            location=Location(file=str(source)),
+        )
+    return LogFormatError(
+        f"cannot read the file ({exc.strerror or exc}); check that it exists and is readable",
+        location=Location(file=str(source)),
+    )
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[0] if lines else "unknown error"
