@@ -292,21 +292,32 @@ def _ev_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _load_raw(con: duckdb.DuckDBPyConnection, staged: Staged, progress: ProgressCallback) -> None:
-    """Copy the source into table ``raw_data`` and expose it, with positions, as view ``raw``."""
+    """Expose the source, with a position per row, as view ``raw``.
+
+    Text sources are copied into table ``raw_data`` first (so they are parsed once and
+    their rowid gives the file order); Parquet sources with a position column are
+    scanned in place.
+    """
+    source = staged.relation
     try:
-        run_with_progress(
-            con, f"CREATE TABLE raw_data AS SELECT * FROM {staged.relation}", "Reading", progress
-        )
+        if staged.materialize:
+            run_with_progress(
+                con, f"CREATE TABLE raw_data AS SELECT * FROM {source}", "Reading", progress
+            )
+            source = "raw_data"
+        # From here on, row order never matters: every row carries its position.
+        con.execute("SET preserve_insertion_order = false")
+        if staged.position_column:
+            col = quote(staged.position_column)
+            offset = f" + {staged.position_offset}" if staged.position_offset else ""
+            pos, rest = f"CAST({col} AS BIGINT){offset}", f"* EXCLUDE ({col})"
+        else:
+            # A new table's rowid is its insertion order, which is the file order.
+            pos, rest = f"rowid + {staged.position_base}", "*"
+        con.execute(f"CREATE VIEW raw AS SELECT {pos} AS {POS}, {rest} FROM {source}")
+        row = con.execute("SELECT count(*) FROM raw").fetchone()
     except duckdb.Error as exc:
         raise translate_duckdb_error(exc, staged) from exc
-    if staged.position_column:
-        col = quote(staged.position_column)
-        pos, rest = f"CAST({col} AS BIGINT)", f"* EXCLUDE ({col})"
-    else:
-        # A new table's rowid is its insertion order, which is the file order.
-        pos, rest = f"rowid + {staged.position_base}", "*"
-    con.execute(f"CREATE VIEW raw AS SELECT {pos} AS {POS}, {rest} FROM raw_data")
-    row = con.execute("SELECT count(*) FROM raw_data").fetchone()
     if not row or row[0] == 0:
         raise LogFormatError(
             "the file has a header but no events; expected one row per event",

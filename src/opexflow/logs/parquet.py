@@ -21,7 +21,19 @@ def stage_parquet(path: Path) -> Staged:
             f"not a readable Parquet file ({_first_line(exc)}); write it again or export CSV",
             location=Location(file=str(path)),
         ) from exc
-    return Staged(relation=relation, columns=tuple(columns), file=path, typed=True)
+    if path.is_dir():
+        return Staged(relation=relation, columns=tuple(columns), file=path, typed=True)
+    # One file: its row numbers are the positions, so it is scanned in place.
+    numbered = relation[:-1] + ", file_row_number = true)"
+    return Staged(
+        relation=numbered,
+        columns=tuple(columns),
+        file=path,
+        typed=True,
+        position_column="file_row_number",
+        position_offset=1,
+        materialize=False,
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -50,6 +50,11 @@ class Staged:
     position_column: str | None = None
     typed: bool = False
     cleanup: tuple[Path, ...] = field(default=())
+    materialize: bool = True
+    """Copy the source into the import's database first. Sources that are already
+    Parquet with a position column need no copy: they are scanned in place."""
+    position_offset: int = 0
+    """Added to the position column (1 for a 0-based row number)."""
     position_base: int = 1
     """Without a position column: position = 0-based scan index + position_base
     (2 for a CSV file with a header line, so that positions are file lines)."""

@@ -273,10 +273,7 @@ class _Issues:
 
 
 def _pivot(
-    n: int,
-    owner: np.ndarray,
-    rows: _Rows,
-    issues: _Issues,
+    n: int, owner: np.ndarray, rows: _Rows, issues: _Issues
 ) -> dict[str, tuple[pa.Array, list[str]]]:
     """Pivot attribute rows into one string column of ``n`` values per key.
 
@@ -447,13 +444,7 @@ class _Sink:
         index = pa.array(traces - lo)
         return {key: column.take(index) for key, column in columns.items()}
 
-    def _names(
-        self,
-        names: pa.Array | None,
-        traces: np.ndarray,
-        lo: int,
-        hi: int,
-    ) -> pa.Array:
+    def _names(self, names: pa.Array | None, traces: np.ndarray, lo: int, hi: int) -> pa.Array:
         """Trace names, with each trace's ordinal where it has none."""
         ordinals = pa.array(np.arange(lo, hi + 1).astype(str))
         if names is None:
@@ -735,17 +726,30 @@ def _classify(markup: bytes, in_tag: bool) -> _Markup | None:
 
 def _unescape(text: str) -> str:
     return _REFERENCE.sub(
-        lambda m: chr(int(m[1])) if m[1] else chr(int(m[2], 16)) if m[2] else _ENTITIES[m[3]],
-        text,
+        lambda m: chr(int(m[1])) if m[1] else chr(int(m[2], 16)) if m[2] else _ENTITIES[m[3]], text
     )
 
 
-def _decode(raw: pa.Array) -> pa.Array:
+_SPECIAL = np.isin(np.arange(256), list(b"\t\n\r&"))
+
+
+def _plain(values: pa.Array) -> bool:
+    """Whether no value has whitespace to normalise or references to replace."""
+    _, offsets, data = values.buffers()
+    if not len(values) or data is None:
+        return True
+    ends = np.frombuffer(offsets, np.int32)[values.offset :][[0, len(values)]]
+    return not _SPECIAL[np.frombuffer(data, np.uint8, ends[1] - ends[0], ends[0])].any()
+
+
+def _decode(raw: pa.Array, plain: bool) -> pa.Array:
     """Attribute values as an XML parser gives them: whitespace normalised, references replaced."""
     try:
         text = raw.cast(pa.string())
     except pa.ArrowInvalid as exc:
         raise _Unsupported from exc
+    if plain:
+        return text
     if pc.any(pc.match_substring_regex(text, "[\t\n\r]")).as_py():
         text = pc.replace_substring_regex(text, "\r\n|[\t\n\r]", " ")
     mask = pc.fill_null(pc.match_substring(text, "&"), False)
@@ -888,6 +892,7 @@ class _FlatReader:
     ) -> None:
         """Hand the slice's events and attribute rows to the sink."""
         kind, ordinal, pkind, pord = self._structure(depth, tag)
+        plain = _plain(values)
         value = {code: np.full(len(depth), -1, dtype=np.int64) for code in (_KEY, _VALUE, _SCOPE)}
         for code, at in value.items():
             of_code = names == code
@@ -900,14 +905,16 @@ class _FlatReader:
             ("event", (depth == 4) & (pkind == _EVENT)),
             ("trace", (depth == 3) & (pkind == _TRACE) & is_attribute[tag]),
         ):
-            keys, vals = (_decode(_pick(values, value[c][sel])) for c in (_KEY, _VALUE))
+            keys, vals = (_decode(_pick(values, value[c][sel]), plain) for c in (_KEY, _VALUE))
             rows = (pord[sel], keys, vals, tag_names.take(pa.array(tag[sel])))
             self.sink.add_rows(scope, rows)  # type: ignore[arg-type]
         for i in np.flatnonzero(kind == _GLOBAL):
-            scope = _decode(_pick(values, value[_SCOPE][[i]]))[0].as_py()
+            scope = _decode(_pick(values, value[_SCOPE][[i]]), plain)[0].as_py()
             self.scopes[int(ordinal[i])] = scope or "event"
         for i in np.flatnonzero((depth == 3) & (pkind == _GLOBAL)):
-            key, val = (_decode(_pick(values, value[c][[i]]))[0].as_py() for c in (_KEY, _VALUE))
+            key, val = (
+                _decode(_pick(values, value[c][[i]]), plain)[0].as_py() for c in (_KEY, _VALUE)
+            )
             _add_global(self.sink, self.scopes[int(pord[i])], key, self.tag_names[tag[i]], val)
         complete = self.sink.events
         if self.depth >= 3 and self.open_kinds[2] == _EVENT:
@@ -916,11 +923,7 @@ class _FlatReader:
             self.sink.flush(complete)
             self.report()
 
-    def _structure(
-        self,
-        depth: np.ndarray,
-        tag: np.ndarray,
-    ) -> tuple[np.ndarray, ...]:
+    def _structure(self, depth: np.ndarray, tag: np.ndarray) -> tuple[np.ndarray, ...]:
         """Kind and ordinal of each start tag, and of its parent; announce the events."""
         n = len(depth)
         tag_kinds = np.array([_KINDS.get(t, _OTHER) for t in self.tag_names], dtype=np.int64)
@@ -928,7 +931,8 @@ class _FlatReader:
         roots = np.flatnonzero(depth == 1)
         if roots.size and (roots[0] != 0 or kinds[0] != _LOG):
             raise _not_a_log(self.sink.path, self.tag_names[tag[roots[0]]], self.root_line)
-        kind = np.where(depth <= 2, kinds, _OTHER)  # a trace or global must be the log's child
+        # A trace or global is a child of the log.
+        kind = np.where((depth == 2) & np.isin(kinds, (_TRACE, _GLOBAL)), kinds, _OTHER)
         ordinal = np.zeros(n, dtype=np.int64)
         for k, start in ((_TRACE, self.sink.traces + 1), (_GLOBAL, len(self.scopes))):
             at = kind == k
@@ -950,11 +954,7 @@ class _FlatReader:
         return kind, ordinal, pkind, pord
 
     def _parents(
-        self,
-        parent: np.ndarray,
-        depth: np.ndarray,
-        kind: np.ndarray,
-        ordinal: np.ndarray,
+        self, parent: np.ndarray, depth: np.ndarray, kind: np.ndarray, ordinal: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Kind and ordinal of each start tag's parent, from this slice or still open."""
         if not len(parent):

@@ -88,6 +88,7 @@ def _stage_rows(path: Path, workdir: Path, ws: Any, progress: ProgressCallback) 
         file=path,
         location="row",
         position_column="_pos",
+        materialize=False,
         cleanup=(parts_dir,),
     )
 
