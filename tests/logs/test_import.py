@@ -254,7 +254,7 @@ def test_full_disk_is_a_resource_error(
     from opexflow.errors import ResourceError
     from opexflow.logs import canonical
 
-    def no_space(*args: object, **kwargs: object) -> None:
+    def no_space(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x"))
 
     monkeypatch.setattr(canonical, "_build", no_space)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opexflow.errors import LogFormatError, NotFoundError
-from opexflow.logs import xes
+from opexflow.logs import xes, xes_flat, xes_reader, xes_tree
 from opexflow.logs.staging import Staged
 from opexflow.logs.xes import stage_xes
 
@@ -43,13 +43,13 @@ def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     """Run the test with one reader; the flat one must not hand over unless expected."""
     current = Reader(request.param)
     monkeypatch.setattr(xes, "_FLAT", current.name == "flat")
-    tree_read = xes._TreeReader.read
+    tree_read = xes_tree.TreeReader.read
 
-    def read(self: xes._TreeReader, chunks: Any) -> None:
+    def read(self: xes_tree.TreeReader, chunks: Any) -> None:
         current.handovers += current.name == "flat"
         tree_read(self, chunks)
 
-    monkeypatch.setattr(xes._TreeReader, "read", read)
+    monkeypatch.setattr(xes_tree.TreeReader, "read", read)
     yield current
     assert current.handovers == 0 or current.handover_expected
 
@@ -57,8 +57,8 @@ def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xes, "_BATCH_EVENTS", 2)
-    monkeypatch.setattr(xes, "_CHUNK_BYTES", 64)
-    monkeypatch.setattr(xes, "_SCAN_BYTES", 100)
+    monkeypatch.setattr(xes_reader, "_CHUNK_BYTES", 64)
+    monkeypatch.setattr(xes_flat, "_SCAN_BYTES", 100)
 
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0">\n'
@@ -323,9 +323,9 @@ def test_a_long_trace_is_read_in_slices(tmp_path: Path, monkeypatch: pytest.Monk
         + "</trace></log>"
     )
     whole = rows(stage(tmp_path, text))
-    monkeypatch.setattr(xes, "_MAX_OPEN_CHILDREN", 3)
-    monkeypatch.setattr(xes, "_CHUNK_BYTES", 100)
-    monkeypatch.setattr(xes, "_SCAN_BYTES", 100)
+    monkeypatch.setattr(xes_tree, "_MAX_OPEN_CHILDREN", 3)
+    monkeypatch.setattr(xes_reader, "_CHUNK_BYTES", 100)
+    monkeypatch.setattr(xes_flat, "_SCAN_BYTES", 100)
     monkeypatch.setattr(xes, "_BATCH_EVENTS", 7)
     sliced = rows(stage_xes(write(tmp_path, text, "again.xes"), tmp_path / "work2"))
     assert [r["concept:name"] for r in sliced] == [f"a{i}" for i in range(50)]
@@ -600,9 +600,9 @@ def test_both_readers_agree(reader: Reader, document: str, scan: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
         path = Path(tmp) / "log.xes"
         path.write_text(document, encoding="utf-8")
-        patch.setattr(xes, "_SCAN_BYTES", scan)
-        patch.setattr(xes, "_CHUNK_BYTES", 7)
-        patch.setattr(xes, "_MAX_OPEN_CHILDREN", 2)
+        patch.setattr(xes_flat, "_SCAN_BYTES", scan)
+        patch.setattr(xes_reader, "_CHUNK_BYTES", 7)
+        patch.setattr(xes_tree, "_MAX_OPEN_CHILDREN", 2)
         flat = outcome(path, Path(tmp) / "flat")
         patch.setattr(xes, "_FLAT", False)
         assert outcome(path, Path(tmp) / "tree") == flat
