@@ -101,3 +101,13 @@ def test_table1_reads_roles_from_a_role_column(write_csv, tmp_path) -> None:  # 
     rows = ox.diagnose(log).table1
     assert [(r.activity, r.role) for r in rows] == [("填写", "用户"), ("审核", "运营专员")]
     assert rows[1].minutes_per_step == 30.0
+
+
+def test_variants_tell_permutations_and_repeats_apart(write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    traces = ["ABC", "ACB", "BAC", "ABC", "AABC", "ABBC", "AB", "ABCABC"]
+    rows = "".join(
+        f"{i},{a},2024-03-01 10:{j:02d}\n" for i, t in enumerate(traces) for j, a in enumerate(t)
+    )
+    log = ox.import_log(write_csv("case,activity,timestamp\n" + rows), tmp_path / "ds")
+    got = {"".join(r["activities"]): r["cases"] for r in ox.variants(log).to_pylist()}
+    assert got == {"ABC": 2, "ACB": 1, "BAC": 1, "AABC": 1, "ABBC": 1, "AB": 1, "ABCABC": 1}

@@ -147,11 +147,12 @@ def write_tables(
     first_start = (
         f"min(coalesce({START_TIMESTAMP}, {TIMESTAMP}))" if has_start else (f"min({TIMESTAMP})")
     )
-    attrs = "".join(
-        f", first({quote(a)} ORDER BY {EVENT_IDX}) FILTER (WHERE {quote(a)} IS NOT NULL) "
-        f"AS {quote(a)}"
-        for a in case_attributes
-    )
+    # Case attributes are constant within a case, so any non-null value is the value.
+    attrs = "".join(f", any_value({quote(a)}) AS {quote(a)}" for a in case_attributes)
+    # A variant is identified by an order-sensitive 64-bit fingerprint of its
+    # (position, activity) pairs, not by an ordered list per case: ordered
+    # aggregates over every case cannot spill to disk, this hash aggregate can.
+    # The activity sequence is then read once per variant, from its first case.
     con.execute(
         f"""
         CREATE TABLE case_traces AS
@@ -159,25 +160,30 @@ def write_tables(
                {first_start} AS case_start, min({TIMESTAMP}) AS first_timestamp,
                max({TIMESTAMP}) AS last_timestamp, epoch_us({first_start}) AS case_start_us,
                min(ts_us) AS first_us, max(ts_us) AS last_us, count(*)::INTEGER AS n_events,
-               list({ACTIVITY_IDX} ORDER BY {EVENT_IDX}) AS trace{attrs}
+               bit_xor(hash(({EVENT_IDX}::BIGINT << 32) | {ACTIVITY_IDX}::BIGINT)) AS fingerprint{attrs}
           FROM events GROUP BY {CASE_IDX};
         CREATE TABLE variants AS
         SELECT (row_number() OVER (ORDER BY cases DESC, first_case) - 1)::INTEGER
-               AS {VARIANT_IDX}, trace, cases
-          FROM (SELECT trace, count(*)::BIGINT AS cases, min({CASE_IDX}) AS first_case
-                  FROM case_traces GROUP BY trace);
+               AS {VARIANT_IDX}, fingerprint, n_events, cases, first_case
+          FROM (SELECT fingerprint, n_events, count(*)::BIGINT AS cases,
+                       min({CASE_IDX}) AS first_case
+                  FROM case_traces GROUP BY fingerprint, n_events);
+        CREATE TABLE variant_traces AS
+        SELECT v.{VARIANT_IDX}, list(e.{ACTIVITY_IDX} ORDER BY e.{EVENT_IDX}) AS trace
+          FROM variants v JOIN events e ON e.{CASE_IDX} = v.first_case
+         GROUP BY v.{VARIANT_IDX};
         """
     )
     con.execute(
-        f"COPY (SELECT c.* EXCLUDE (trace), v.{VARIANT_IDX} FROM case_traces c "
-        f"JOIN variants v USING (trace) ORDER BY {CASE_IDX}) "
+        f"COPY (SELECT c.* EXCLUDE (fingerprint), v.{VARIANT_IDX} FROM case_traces c "
+        f"JOIN variants v USING (fingerprint, n_events) ORDER BY {CASE_IDX}) "
         f"TO '{_path(out / 'cases.parquet')}' {_PARQUET}"
     )
     con.execute(
         f"""COPY (
-        SELECT v.{VARIANT_IDX}, v.cases, len(v.trace)::INTEGER AS length, v.trace AS activity_idxs,
-               list_transform(v.trace, i -> names[i + 1]) AS activities
-          FROM variants v,
+        SELECT v.{VARIANT_IDX}, v.cases, len(t.trace)::INTEGER AS length, t.trace AS activity_idxs,
+               list_transform(t.trace, i -> names[i + 1]) AS activities
+          FROM variants v JOIN variant_traces t USING ({VARIANT_IDX}),
                (SELECT list({ACTIVITY} ORDER BY {ACTIVITY_IDX}) AS names FROM acts)
          ORDER BY {VARIANT_IDX}) TO '{_path(out / "variants.parquet")}' {_PARQUET}"""
     )
