@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pyarrow as pa
 
-from opexflow.analysis._expr import seconds
+from opexflow.analysis._expr import micros
 from opexflow.analysis.tables import log_tables
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ def activity_stats(log: EventLog, *, engine: Engine | None = None) -> pa.Table:
     # predecessor's completion to this event's start (or completion).
     pred = ev.filter(ev.next_activity_idx.notnull())
     arrive = pred.next_start_us.coalesce(pred.next_ts_us) if has_start else (pred.next_ts_us)
-    wait = seconds(pred.ts_us, arrive)
+    wait = micros(pred.ts_us, arrive)
     waits = pred.group_by(activity_idx=pred.next_activity_idx).aggregate(
-        waiting_mean_s=wait.mean(),
-        waiting_median_s=wait.quantile(0.5),
-        waiting_total_s=wait.sum(),
+        waiting_mean_s=wait.mean() / 1e6,
+        waiting_median_s=wait.quantile(0.5) / 1e6,
+        waiting_total_s=wait.sum() / 1e6,
     )
     per_case = ev.group_by(["activity_idx", "case_idx"]).aggregate(n=ev.count())
     rework = per_case.group_by("activity_idx").aggregate(
@@ -51,8 +51,11 @@ def activity_stats(log: EventLog, *, engine: Engine | None = None) -> pa.Table:
         "median_position": ev.event_idx.quantile(0.5),
     }
     if has_start:
-        service = seconds(ev.start_us, ev.ts_us)
-        metrics |= {"service_mean_s": service.mean(), "service_median_s": service.quantile(0.5)}
+        service = micros(ev.start_us, ev.ts_us)
+        metrics |= {
+            "service_mean_s": service.mean() / 1e6,
+            "service_median_s": service.quantile(0.5) / 1e6,
+        }
     for col in ("department", "resource"):
         if col in ev.columns:
             metrics[col] = ev[col].mode()

@@ -9,7 +9,7 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
-from opexflow.analysis._expr import seconds
+from opexflow.analysis._expr import micros
 from opexflow.analysis.tables import LogTables, log_tables
 
 if TYPE_CHECKING:
@@ -52,19 +52,19 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
     t = log_tables(log, engine)
     ev = t.events
     pairs = ev.filter(ev.next_activity_idx.notnull())
-    dur = seconds(pairs.ts_us, pairs.next_ts_us)
+    dur = micros(pairs.ts_us, pairs.next_ts_us)
     keys = ["activity_idx", "next_activity_idx"]
     # One list quantile instead of two, and the distinct case count as a separate
     # hash aggregate: DuckDB runs DISTINCT aggregates far slower inside a big group-by.
-    metrics = {"events": pairs.count(), "mean_s": dur.mean(), "q": dur.quantile([0.5, 0.9])}
+    metrics = {"events": pairs.count(), "mean_s": dur.mean() / 1e6, "q": dur.quantile([0.5, 0.9])}
     if "next_start_us" in pairs.columns:
         # With start times, the wait is from A's completion to B's start.
-        wait = seconds(pairs.ts_us, pairs.next_start_us.coalesce(pairs.next_ts_us))
-        metrics["wait_median_s"] = wait.quantile(0.5)
+        wait = micros(pairs.ts_us, pairs.next_start_us.coalesce(pairs.next_ts_us))
+        metrics["wait_median_s"] = wait.quantile(0.5) / 1e6
     stats = pairs.group_by(keys).aggregate(**metrics)
     per_case = pairs.select(*keys, "case_idx").distinct()
     case_counts = per_case.group_by(keys).aggregate(cases=per_case.count())
-    grouped = stats.join(case_counts, keys).mutate(median_s=_.q[0], p90_s=_.q[1])
+    grouped = stats.join(case_counts, keys).mutate(median_s=_.q[0] / 1e6, p90_s=_.q[1] / 1e6)
     names = t.activity_names()
     src = names.rename(source="activity", s_idx="activity_idx")
     dst = names.rename(target="activity", t_idx="activity_idx")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
 
-from opexflow.analysis._expr import seconds
+from opexflow.analysis._expr import micros, seconds
 from opexflow.analysis.tables import log_tables
 
 if TYPE_CHECKING:
@@ -69,15 +69,15 @@ def throughput(
     t = log_tables(log, engine)
     c = t.cases
     start_us = c.case_start_us if measure == "first_start" else c.first_us
-    d = seconds(start_us, c.last_us)
+    d = micros(start_us, c.last_us)
     stats = t.engine.to_arrow(
         c.aggregate(
             n=c.count(),
-            mean=d.mean(),
-            median=d.quantile(0.5),
-            p90=d.quantile(0.9),
-            lo=d.min(),
-            hi=d.max(),
+            mean=d.mean() / 1e6,
+            median=d.quantile(0.5) / 1e6,
+            p90=d.quantile(0.9) / 1e6,
+            lo=d.min() / 1e6,
+            hi=d.max() / 1e6,
         )
     ).to_pylist()[0]
     n = int(stats["n"] or 0)
@@ -85,7 +85,7 @@ def throughput(
         return Throughput(0, 0.0, 0.0, 0.0, 0.0, 0.0, ())
     edges = _bin_edges(float(stats["lo"]), float(stats["hi"]), float(stats["median"]), bins)
 
-    bucket = d.bucket(edges, include_over=True, close_extreme=True)
+    bucket = seconds(start_us, c.last_us).bucket(edges, include_over=True, close_extreme=True)
     binned = c.mutate(b=bucket)
     counts = t.engine.to_arrow(
         binned.group_by("b").aggregate(k=binned.count()).order_by("b")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 import ibis
 import pyarrow as pa
 
-from opexflow.analysis._expr import seconds
+from opexflow.analysis._expr import micros
 from opexflow.analysis.tables import log_tables
 from opexflow.errors import InputError
 
@@ -39,13 +39,13 @@ def handovers(log: EventLog, *, by: By = "department", engine: Engine | None = N
     )
     w = ibis.window(group_by=moves.case_idx, order_by=moves.event_idx)
     marked = moves.mutate(back=moves.target.lead().over(w))
-    dur = seconds(marked.ts_us, marked.next_ts_us)
+    dur = micros(marked.ts_us, marked.next_ts_us)
     pingpong = (marked.back == marked.source).fill_null(False)
     grouped = marked.group_by(["source", "target"]).aggregate(
         events=marked.count(),
         cases=marked.case_idx.nunique(),
-        mean_s=dur.mean(),
-        median_s=dur.quantile(0.5),
+        mean_s=dur.mean() / 1e6,
+        median_s=dur.quantile(0.5) / 1e6,
         pingpong_cases=marked.case_idx.nunique(where=pingpong),
     )
     return t.engine.to_arrow(grouped.order_by([ibis.desc("events"), "source", "target"]))

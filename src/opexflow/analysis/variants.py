@@ -8,7 +8,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from opexflow.analysis._expr import seconds
+from opexflow.analysis._expr import micros
 from opexflow.analysis.tables import log_tables
 
 if TYPE_CHECKING:
@@ -29,13 +29,13 @@ def variants(log: EventLog, *, top: int | None = None, engine: Engine | None = N
     """
     t = log_tables(log, engine)
     cases = t.cases
-    dur = seconds(cases.case_start_us, cases.last_us)
+    dur = micros(cases.case_start_us, cases.last_us)
     key = "variant_idx" if t.clean else "trace"
     grouped = cases.group_by(key).aggregate(
         cases=cases.count(),
         first_case=cases.case_idx.min(),
-        mean_s=dur.mean(),
-        median_s=dur.quantile(0.5),
+        mean_s=dur.mean() / 1e6,
+        median_s=dur.quantile(0.5) / 1e6,
     )
     if t.clean:
         stored = t.stored_variants().select("variant_idx", "activities")
