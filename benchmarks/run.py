@@ -497,6 +497,9 @@ def targets(bench: Bench) -> list[dict[str, Any]]:
         met = s is not None
         imp_s = ((imp.opexflow if imp else None) or {}).get("best_s")
         measured = f"import {imp_s:.0f} s + diagnose {s:.0f} s" if s and imp_s else "failed"
+        limit = os.environ.get("OPEXFLOW_ENGINE_MEMORY_LIMIT")
+        if limit:
+            measured += f" (with OPEXFLOW_ENGINE_MEMORY_LIMIT={limit})"
     out.append({"target": "a 100M-event log diagnosed at all", "met": met, "measured": measured})
     return out
 
