@@ -78,3 +78,22 @@ def test_after_log_team_a_is_faster(demo_log: Demo) -> None:
     c = ox.compare_groups(demo_log("activation_after"), attribute="团队", value="A组")
     assert c.a.throughput.median_s == pytest.approx(8 * 60, rel=0.2)
     assert c.b.throughput.median_s == pytest.approx(30 * 60, rel=0.2)
+
+
+def test_groups_running_the_process_differently(tmp_path: Path) -> None:
+    rows = []
+    for i in range(80):
+        team, seq = ("A组", "ABC") if i % 2 else ("B组", "ACB")
+        rows += [f"{i},{a},2024-03-01 10:{j:02d},{team}\n" for j, a in enumerate(seq)]
+    path = tmp_path / "teams.csv"
+    path.write_text("case,activity,timestamp,团队\n" + "".join(rows), encoding="utf-8")
+    d = ox.diagnose(import_log(path, tmp_path / "ds"))
+    groups = [
+        f for f in d.by_kind("variant_sprawl") if f.metric == "groups_with_different_main_variant"
+    ]
+    assert len(groups) == 1 and "团队" in groups[0].message_zh and groups[0].value == 2
+
+
+def test_groups_running_the_same_way_are_not_a_finding(demo_log: Demo) -> None:
+    d = ox.diagnose(demo_log("activation"))
+    assert not [f for f in d.by_kind("variant_sprawl") if f.metric.startswith("groups")]

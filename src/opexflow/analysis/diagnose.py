@@ -12,6 +12,7 @@ from opexflow.analysis import findings as fd
 from opexflow.analysis.activities import activity_stats
 from opexflow.analysis.dfg import Dfg, dfg
 from opexflow.analysis.durations import Throughput, case_durations, throughput
+from opexflow.analysis.filters import filter_attribute
 from opexflow.analysis.handovers import handovers
 from opexflow.analysis.humanize import duration
 from opexflow.analysis.tables import log_tables
@@ -120,6 +121,7 @@ def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None =
     for by in ("department", "resource"):
         if getattr(log.meta, f"has_{by}"):
             found += fd.handover_findings(handovers(log, by=by, engine=engine), cases, by)
+    found += _group_divergence(log, cases, engine)
     if sla is not None:
         d = case_durations(log, engine=engine).column("duration_s").to_pylist()
         found += fd.sla_breach(d, sla)
@@ -138,6 +140,34 @@ def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None =
         activity_stats=acts,
         throughput=thr,
     )
+
+
+GROUP_MAX_VALUES = 8
+"""Case attributes with 2 to this many values are compared as groups (teams, channels...)."""
+
+
+def _group_divergence(log: EventLog, cases: int, engine: Engine | None) -> list[fd.Finding]:
+    """Variant-sprawl findings for case attributes whose groups run different main variants."""
+    t = log_tables(log, engine)
+    candidates = [
+        a.name for a in log.meta.case_attributes if a.type in ("text", "boolean", "integer")
+    ]
+    found: list[fd.Finding] = []
+    for name in candidates[:5]:
+        c = t.cases
+        per = t.engine.to_arrow(
+            c.group_by(value=c[name]).aggregate(n=c.count()).filter(lambda x: x.value.notnull())
+        ).to_pylist()
+        if not 2 <= len(per) <= GROUP_MAX_VALUES:
+            continue
+        tops = {}
+        for row in per:
+            v = filter_attribute(log, name, [row["value"]])
+            top = variants(v, top=1, engine=engine).to_pylist()
+            if top:
+                tops[str(row["value"])] = (tuple(top[0]["activities"]), top[0]["share"], row["n"])
+        found += fd.group_divergence(name, tops, cases)
+    return found
 
 
 ROLE_COLUMNS = ("org:role", "role", "岗位", "角色", "责任岗位", "职位")

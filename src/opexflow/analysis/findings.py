@@ -240,6 +240,38 @@ def variant_sprawl(var: pa.Table, cases: int) -> list[Finding]:
     ]
 
 
+GROUP_MIN_CASES = 30
+"""Groups smaller than this are not compared."""
+
+
+def group_divergence(
+    attribute: str, tops: dict[str, tuple[tuple[str, ...], float, int]], cases: int
+) -> list[Finding]:
+    """Groups (values of a case attribute) whose most common variant differs.
+
+    ``tops`` maps a group to (its most common variant, that variant's share, its cases).
+    """
+    groups = {g: t for g, t in tops.items() if t[2] >= GROUP_MIN_CASES}
+    distinct = {t[0] for t in groups.values()}
+    if len(groups) < 2 or len(distinct) < 2:
+        return []
+    names = "、".join(sorted(groups))
+    covered = sum(t[2] for t in groups.values()) / max(cases, 1)
+    severity = _clip(0.3 + 0.1 * (len(distinct) - 1))
+    return [
+        Finding(
+            "variant_sprawl",
+            severity,
+            "groups_with_different_main_variant",
+            float(len(distinct)),
+            covered,
+            f"执行方式因「{attribute}」而异:{names} 的主流程变体各不相同({len(distinct)} 种)",
+            f"groups run the process differently: by '{attribute}', {', '.join(sorted(groups))} "
+            f"have {len(distinct)} different main variants",
+        )
+    ]
+
+
 def sla_breach(durations_s: list[float], sla_hours: float) -> list[Finding]:
     if not durations_s:
         return []
