@@ -60,7 +60,24 @@ class QualityCheck:
     def message(self, lang: str = "en") -> str:
         zh, en = MESSAGES[self.check]
         template = zh if lang == "zh" else en
-        return template.format(n=self.count, column=self.column, expected=self.expected or "")
+        expected = self.expected or ""
+        if lang == "zh":
+            expected = _expected_zh(expected)
+        return template.format(n=self.count, column=self.column, expected=expected)
+
+
+_EXPECTED_ZH = {
+    "a time": "时间",
+    "a number": "数字",
+    "a whole number": "整数",
+    "true or false": "true 或 false",
+}
+
+
+def _expected_zh(expected: str) -> str:
+    if expected.startswith("a time like "):
+        return "形如 " + expected.removeprefix("a time like ") + " 的时间"
+    return _EXPECTED_ZH.get(expected, expected)
 
 
 @dataclass(frozen=True, slots=True)
