@@ -35,16 +35,6 @@ class GroupFigures:
     activity_stats: pa.Table
     dfg: Dfg
 
-    @property
-    def rework_case_share(self) -> float:
-        """Share of cases with at least one repeated activity (upper bound: sum over activities)."""
-        if not self.cases:
-            return 0.0
-        reworked = max(
-            (r for r in self.activity_stats.column("rework_cases").to_pylist()), default=0
-        )
-        return float(reworked) / self.cases
-
 
 @dataclass(frozen=True, slots=True)
 class GroupComparison:

@@ -21,8 +21,6 @@ import pyarrow as pa
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from opexflow.logs.schema import EventLog
-
 
 class Engine:
     """Runs Ibis expressions over a log's Parquet files on one Ibis backend."""
@@ -76,12 +74,6 @@ class Engine:
             row = self.backend.con.sql(str(self.backend.compile(expr))).fetchone()
             return row[0] if row else None
         return self.backend.execute(expr)
-
-    def forget(self, log: EventLog) -> None:
-        """Drop cached table handles of ``log`` (after it was re-imported)."""
-        with self._lock:
-            for key in [k for k in self._tables if k[0].startswith(str(log.path.resolve()))]:
-                del self._tables[key]
 
 
 _default: Engine | None = None

@@ -49,17 +49,3 @@ def handovers(log: EventLog, *, by: By = "department", engine: Engine | None = N
         pingpong_cases=marked.case_idx.nunique(where=pingpong),
     )
     return t.engine.to_arrow(grouped.order_by([ibis.desc("events"), "source", "target"]))
-
-
-def pingpong_cases(log: EventLog, *, by: By = "department", engine: Engine | None = None) -> int:
-    """Number of cases with at least one A → B → A handover."""
-    t = log_tables(log, engine)
-    ev = t.events
-    if by not in ev.columns:
-        return 0
-    nxt = f"next_{by}"
-    moves = ev.filter(ev[nxt].notnull() & ev[by].notnull() & (ev[by] != ev[nxt]))
-    w = ibis.window(group_by=moves.case_idx, order_by=moves.event_idx)
-    marked = moves.mutate(back=moves[nxt].lead().over(w))
-    hits = marked.filter(marked.back == marked[by])
-    return int(t.engine.scalar(hits.case_idx.nunique()))

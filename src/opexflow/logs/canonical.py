@@ -144,7 +144,7 @@ def import_log(
                 staged,
                 tmp,
                 work,
-                name=name or _stem(src),
+                name=name or log_name(src),
                 fmt=fmt,
                 overrides=mapping or {},
                 tz=tz,
@@ -165,7 +165,8 @@ def import_log(
     return EventLog(path=out, meta=meta)
 
 
-def _stem(path: Path) -> str:
+def log_name(path: Path) -> str:
+    """The display name of a log file: its name without the known suffixes."""
     name = path.name
     for suffix in (".gz", ".xes", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq"):
         name = name.removesuffix(suffix)
@@ -268,7 +269,7 @@ def _build(
                 con, staged, mapping, types=types, attributes=attributes, lifecycle=lifecycle
             )
             _make_events(con, cols, progress)
-        checks = source_checks(con, cols, staged)
+        checks = source_checks(con, cols)
         pair = lifecycle is not None and START_TIMESTAMP not in mapping
         unpaired = encode.pair_lifecycle(con, _ev_columns(con)) if pair else 0
         ev_columns = _ev_columns(con)

@@ -104,7 +104,7 @@ def build_columns(
     declared = {**staged.declared_types, **types}
     inferred = _infer_types(con, [a for a in attributes if a not in declared], kinds)
     for name in attributes:
-        cols.append(_attribute_column(con, name, declared.get(name) or inferred[name], kinds))
+        cols.append(_attribute_column(name, declared.get(name) or inferred[name], kinds))
     return cols
 
 
@@ -214,10 +214,7 @@ def _type_of_sql(kind: str) -> AttributeType:
     return "text"
 
 
-def _attribute_column(
-    con: duckdb.DuckDBPyConnection, name: str, typ: AttributeType, kinds: Mapping[str, str]
-) -> Column:
-    del con
+def _attribute_column(name: str, typ: AttributeType, kinds: Mapping[str, str]) -> Column:
     if typ not in _ATTR_TYPES:
         raise InputError(
             f"unknown type {typ!r} for column {name!r}; use one of {', '.join(_ATTR_TYPES)}"

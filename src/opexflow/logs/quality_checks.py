@@ -16,21 +16,17 @@ from opexflow.logs.schema import (
     START_TIMESTAMP,
     TIMESTAMP,
 )
-from opexflow.logs.staging import Staged
 
 POS = "__pos"
 _ROLES = (CASE_ID, ACTIVITY, TIMESTAMP, START_TIMESTAMP, RESOURCE, DEPARTMENT)
 
 
-def source_checks(
-    con: duckdb.DuckDBPyConnection, cols: Sequence[Column], staged: Staged
-) -> list[QualityCheck]:
+def source_checks(con: duckdb.DuckDBPyConnection, cols: Sequence[Column]) -> list[QualityCheck]:
     """Missing and unparseable values per column, dropped rows, order, duplicates, times.
 
     Reads ``parsed``, where each parseable column ``i`` kept its source text as
     ``__src_i``: unparseable means source text present but no parsed value.
     """
-    del staged
     conditions: list[tuple[str, Column, str, str]] = []
     for i, c in enumerate(cols):
         name = quote(c.name)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from opexflow.errors import NotFoundError
-from opexflow.logs.canonical import _stem, import_log
+from opexflow.logs.canonical import import_log, log_name
 from opexflow.logs.schema import SCHEMA_VERSION, AttributeType, EventLog
 from opexflow.logs.staging import ProgressCallback, no_progress
 
@@ -83,7 +83,7 @@ def read_log(
         "sheet": sheet,
     }
     root = Path(data_dir) if data_dir is not None else settings.data_dir
-    out = root / "logs" / f"{_stem(p)}-{_fingerprint(p, options)}"
+    out = root / "logs" / f"{log_name(p)}-{_fingerprint(p, options)}"
     if cache and (out / "meta.json").is_file():
         try:
             return EventLog.open(out)
