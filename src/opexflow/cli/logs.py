@@ -1,171 +1,32 @@
-"""The ``opexflow`` command line. Heavy libraries are imported inside commands."""
+"""Commands on event logs: import, diagnose, demo-data, demo."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from opexflow.errors import OpexflowError
-
-if TYPE_CHECKING:
-    from opexflow.logs.schema import EventLog
-    from opexflow.logs.staging import ProgressCallback
-
-app = typer.Typer(
-    name="opexflow",
-    help="opexflow: measure, diagnose and standardize operations processes from event data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from opexflow.cli._app import app
+from opexflow.cli.common import (
+    ActivityOpt,
+    CaseOpt,
+    DataDirOpt,
+    DepartmentOpt,
+    EncodingOpt,
+    JsonOpt,
+    ResourceOpt,
+    SheetOpt,
+    StartOpt,
+    TimestampOpt,
+    TypeOpt,
+    TzOpt,
+    errors,
+    progress_bar,
+    read_log_file,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-CaseOpt = Annotated[str | None, typer.Option("--case", help="Column with the case id (工单号).")]
-ActivityOpt = Annotated[
-    str | None, typer.Option("--activity", help="Column with the activity (环节).")
-]
-TimestampOpt = Annotated[
-    str | None, typer.Option("--timestamp", help="Column with the completion time (完成时间).")
-]
-StartOpt = Annotated[
-    str | None, typer.Option("--start", help="Column with the start time (开始时间).")
-]
-ResourceOpt = Annotated[
-    str | None, typer.Option("--resource", help="Column with the resource (处理人).")
-]
-DepartmentOpt = Annotated[
-    str | None, typer.Option("--department", help="Column with the department (部门).")
-]
-TzOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--tz", help="Time zone of times without an offset [default: OPEXFLOW_TZ or Asia/Shanghai]."
-    ),
-]
-DataDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Where imported logs are kept [default: OPEXFLOW_DATA_DIR or ./opexflow-data].",
-    ),
-]
-TypeOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--type",
-        help="Attribute type, COLUMN=TYPE with TYPE one of number, integer, boolean, timestamp, text (repeatable).",
-    ),
-]
-EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="CSV encoding (e.g. gbk); detected when omitted.")
-]
-SheetOpt = Annotated[
-    str | None, typer.Option("--sheet", help="Excel sheet name; the first when omitted.")
-]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print one JSON object on stdout, nothing else.")
-]
-
-
-@contextmanager
-def _errors(as_json: bool) -> Iterator[None]:
-    """Turn an OpexflowError into a clear message and exit code 1."""
-    try:
-        yield
-    except OpexflowError as exc:
-        if as_json:
-            sys.stdout.write(json.dumps(exc.to_dict(), ensure_ascii=False) + "\n")
-        else:
-            from rich.console import Console
-
-            Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(1) from None
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[ProgressCallback]:
-    from opexflow.logs.staging import no_progress
-
-    if not enabled:
-        yield no_progress
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: float, total: float | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        yield report
-
-
-def _read(
-    path: Path,
-    *,
-    case: str | None,
-    activity: str | None,
-    timestamp: str | None,
-    start: str | None,
-    resource: str | None,
-    department: str | None,
-    tz: str | None,
-    data_dir: Path | None,
-    progress: ProgressCallback,
-    types: list[str] | None = None,
-    encoding: str | None = None,
-    sheet: str | None = None,
-) -> EventLog:
-    from opexflow.logs import read_log
-
-    return read_log(
-        path,
-        case=case,
-        activity=activity,
-        timestamp=timestamp,
-        start=start,
-        resource=resource,
-        department=department,
-        tz=tz,
-        data_dir=data_dir,
-        progress=progress,
-        types=_parse_types(types or []),
-        encoding=encoding,
-        sheet=sheet,
-    )
-
-
-def _parse_types(items: list[str]) -> dict[str, Any]:
-    from opexflow.errors import InputError
-
-    allowed = ("number", "integer", "boolean", "timestamp", "text")
-    result: dict[str, Any] = {}
-    for item in items:
-        name, sep, typ = item.rpartition("=")
-        if not sep or not name or typ not in allowed:
-            raise InputError(
-                f"--type {item!r}: write COLUMN=TYPE with TYPE one of {', '.join(allowed)}"
-            )
-        result[name] = typ
-    return result
 
 
 @app.command("import")
@@ -185,8 +46,8 @@ def import_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Import an event log into the data directory and show its data-quality report."""
-    with _errors(as_json), _progress(not as_json) as progress:
-        ev = _read(
+    with errors(as_json), progress_bar(not as_json) as progress:
+        ev = read_log_file(
             log,
             case=case,
             activity=activity,
@@ -251,13 +112,13 @@ def diagnose(
     as_json: JsonOpt = False,
 ) -> None:
     """Diagnose a process: bottlenecks, rework, waits, handovers, variants, SLA, data quality."""
-    with _errors(as_json):
+    with errors(as_json):
         if lang not in ("zh", "en"):
             from opexflow.errors import InputError
 
             raise InputError(f"--lang {lang!r}: use zh or en")
-        with _progress(not as_json) as progress:
-            ev = _read(
+        with progress_bar(not as_json) as progress:
+            ev = read_log_file(
                 log,
                 case=case,
                 activity=activity,
@@ -330,7 +191,7 @@ def demo_data(
     fmt: Annotated[str, typer.Option("--format", help="csv, parquet or xlsx.")] = "csv",
 ) -> None:
     """Write the demo logs: user activation (before/after) and order fulfilment."""
-    with _errors(False):
+    with errors(False):
         from opexflow.demo import write_demo_logs
 
         if fmt not in ("csv", "parquet", "xlsx"):
@@ -353,14 +214,14 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
 ) -> None:
     """Build the demo logs, diagnose them and write the HTML reports (prints their paths)."""
-    with _errors(False):
+    with errors(False):
         from opexflow.analysis.diagnose import diagnose as run
         from opexflow.demo import write_demo_logs
         from opexflow.logs import read_log
 
         logs = write_demo_logs(data_dir / "demo", events=events, formats=("csv",))
         reports = []
-        with _progress(True) as progress:
+        with progress_bar(True) as progress:
             for name, path in logs.items():
                 ev = read_log(path, data_dir=data_dir, progress=progress)
                 out = data_dir / "reports" / f"{name}.{lang}.html"
@@ -370,8 +231,3 @@ def demo(
                 reports.append(out)
     for r in reports:
         typer.echo(f"report: {r.resolve()}")
-
-
-def main() -> None:
-    """Entry point of the ``opexflow`` script."""
-    app()

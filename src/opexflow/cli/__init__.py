@@ -1,0 +1,19 @@
+"""The ``opexflow`` command line. Heavy libraries are imported inside commands.
+
+Each module of this package registers its commands on :data:`app`; add a
+module's import below to make its commands appear.
+"""
+
+from __future__ import annotations
+
+from opexflow.cli import logs as _logs
+from opexflow.cli._app import app
+
+__all__ = ["app", "main"]
+
+_COMMAND_MODULES = (_logs,)
+
+
+def main() -> None:
+    """Entry point of the ``opexflow`` script."""
+    app()
