@@ -15,6 +15,7 @@ FORBIDDEN = {
     "analysis": ("opexflow.cli", "opexflow.report", "opexflow.demo"),
     "report": ("opexflow.cli", "opexflow.logs", "opexflow.analysis"),
     "demo": ("opexflow.cli", "opexflow.analysis", "opexflow.report"),
+    "workspace": ("opexflow.cli", "opexflow.web"),
 }
 
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from opexflow.settings import EngineSettings, Settings, get_settings
+from opexflow.settings import EngineSettings, Settings, WebSettings, get_settings
 
 
-@pytest.mark.parametrize("model", [Settings, EngineSettings])
+@pytest.mark.parametrize("model", [Settings, EngineSettings, WebSettings])
 def test_every_setting_is_described(model: type) -> None:
     missing = [n for n, f in model.model_fields.items() if not f.description]  # type: ignore[attr-defined]
     assert missing == []

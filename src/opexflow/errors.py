@@ -10,7 +10,12 @@ was expected and what to do::
     ├── ColumnMappingError(ValueError)  required columns missing or ambiguous
     ├── InputError(ValueError)          a bad argument or option value
     ├── NotFoundError(LookupError)      a file, log or object does not exist
-    └── ResourceError(OSError)          out of disk space or memory while working
+    ├── ResourceError(OSError)          out of disk space or memory while working
+    ├── AuthenticationError             not logged in, or a wrong password or token
+    ├── PermissionDeniedError(PermissionError)  logged in, but the role does not allow it
+    ├── ConflictError                   a stale update, or a name that is already taken
+    ├── GateError                       a phase cannot be left yet; ``errors`` lists what is missing
+    └── RateLimitError                  too many login attempts; wait and retry
 """
 
 from __future__ import annotations
@@ -46,9 +51,16 @@ class OpexflowError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, *, location: Location | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        errors: list[dict[str, object]] | None = None,
+    ) -> None:
         self.message = message
         self.location = location
+        self.errors = errors or []
         super().__init__(f"{location}: {message}" if location and str(location) else message)
 
     def to_dict(self) -> dict[str, object]:
@@ -58,6 +70,7 @@ class OpexflowError(Exception):
             "error": str(self),
             "code": self.code,
             "status": self.status,
+            "errors": self.errors,
         }
         if self.location is not None:
             body["location"] = {
@@ -106,3 +119,38 @@ class ResourceError(OpexflowError, OSError):
 
     code = "resource"
     status = 507
+
+
+class AuthenticationError(OpexflowError):
+    """Not logged in, or a wrong user name, password or token."""
+
+    code = "unauthenticated"
+    status = 401
+
+
+class PermissionDeniedError(OpexflowError, PermissionError):
+    """The user is known, but their role does not allow this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class ConflictError(OpexflowError):
+    """Someone changed the object since it was read, or a unique name is taken."""
+
+    code = "conflict"
+    status = 409
+
+
+class GateError(OpexflowError):
+    """A phase cannot be left yet: ``errors`` lists each missing item."""
+
+    code = "gate_not_met"
+    status = 409
+
+
+class RateLimitError(OpexflowError):
+    """Too many attempts in a short time; wait and try again."""
+
+    code = "rate_limited"
+    status = 429

@@ -1,0 +1,1 @@
+"""The workspace: projects, phases, forms and records (SQLAlchemy 2, Alembic)."""
