@@ -49,5 +49,10 @@ def test_layers_import_only_downwards() -> None:
 
 
 def test_shallow_tree() -> None:
-    deep = [p for p in SRC.rglob("*.py") if len(p.relative_to(SRC).parts) > 3]
+    # Alembic's versions/ folder is its convention, not our nesting.
+    deep = [
+        p
+        for p in SRC.rglob("*.py")
+        if len(p.relative_to(SRC).parts) > 3 and "migrations" not in p.parts
+    ]
     assert deep == []
