@@ -15,6 +15,13 @@ FORBIDDEN = {
     "analysis": ("opexflow.cli", "opexflow.report", "opexflow.demo"),
     "report": ("opexflow.cli", "opexflow.logs", "opexflow.analysis"),
     "demo": ("opexflow.cli", "opexflow.analysis", "opexflow.report"),
+    "conformance": (
+        "opexflow.cli",
+        "opexflow.report",
+        "opexflow.demo",
+        "opexflow.workspace",
+        "opexflow.web",
+    ),
     "workspace": ("opexflow.cli", "opexflow.web"),
 }
 

@@ -19,15 +19,18 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "ActivityFilter": "opexflow.analysis.filters",
     "AttributeFilter": "opexflow.analysis.filters",
+    "ConformanceResult": "opexflow.conformance.result",
     "Diagnosis": "opexflow.analysis.diagnose",
     "Dfg": "opexflow.analysis.dfg",
     "Engine": "opexflow.analysis.engine",
     "EventLog": "opexflow.logs.schema",
     "Finding": "opexflow.analysis.findings",
     "OpexflowError": "opexflow.errors",
+    "RuleResult": "opexflow.conformance.result",
     "Throughput": "opexflow.analysis.durations",
     "activity_stats": "opexflow.analysis.activities",
     "case_durations": "opexflow.analysis.durations",
+    "check_conformance": "opexflow.conformance.check",
     "compare_groups": "opexflow.analysis.compare",
     "dfg": "opexflow.analysis.dfg",
     "diagnose": "opexflow.analysis.diagnose",
@@ -39,6 +42,7 @@ _EXPORTS = {
     "filter_variants": "opexflow.analysis.filters",
     "handovers": "opexflow.analysis.handovers",
     "import_log": "opexflow.logs.canonical",
+    "load_rules": "opexflow.conformance.loading",
     "read_log": "opexflow.logs.read",
     "start_activities": "opexflow.analysis.dfg",
     "throughput": "opexflow.analysis.durations",
@@ -66,6 +70,9 @@ if TYPE_CHECKING:
     from opexflow.analysis.findings import Finding
     from opexflow.analysis.handovers import handovers
     from opexflow.analysis.variants import variants
+    from opexflow.conformance.check import check_conformance
+    from opexflow.conformance.loading import load_rules
+    from opexflow.conformance.result import ConformanceResult, RuleResult
     from opexflow.errors import OpexflowError
     from opexflow.logs.canonical import import_log
     from opexflow.logs.read import read_log

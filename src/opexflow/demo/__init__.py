@@ -17,13 +17,16 @@ Example:
 from opexflow.demo.activation import activation_log
 from opexflow.demo.fulfilment import fulfilment_log, planted_violations
 from opexflow.demo.names import ACTIVITY_NAMES_EN
+from opexflow.demo.rules import fulfilment_rules, write_fulfilment_rules
 from opexflow.demo.writer import write_demo_logs, write_log
 
 __all__ = [
     "ACTIVITY_NAMES_EN",
     "activation_log",
     "fulfilment_log",
+    "fulfilment_rules",
     "planted_violations",
     "write_demo_logs",
+    "write_fulfilment_rules",
     "write_log",
 ]
