@@ -96,18 +96,28 @@ def check_conformance(
     return ConformanceResult(rules=results, cases=cases, source=ruleset.source)
 
 
-def _attributes(log: EventLog, t: LogTables) -> dict[str, bool]:
-    """Attribute name -> True when it is a case attribute (else it is lifted from events)."""
-    found = {a.name: a.case_level and a.name in t.cases.columns for a in log.meta.attributes}
-    found["case_id"] = True
-    for name in ("resource", "department"):
-        if getattr(log.meta, f"has_{name}"):
-            found[name] = False
+def _attributes(log: EventLog, t: LogTables) -> dict[str, tuple[str, bool]]:
+    """Name -> (column, True for a case attribute, False for one lifted from events).
+
+    The canonical ``case_id``, ``resource`` and ``department`` are also known by
+    the source column they were mapped from (``处理人``, ``部门``...).
+    """
+    found = {
+        a.name: (a.name, a.case_level and a.name in t.cases.columns) for a in log.meta.attributes
+    }
+    roles = {"case_id": True, "resource": log.meta.has_resource}
+    roles["department"] = log.meta.has_department
+    for role, present in roles.items():
+        if present:
+            found.setdefault(role, (role, role == "case_id"))
+            source = log.meta.mapping.get(role)
+            if source:
+                found.setdefault(source, found[role])
     return found
 
 
 def _status(
-    rule: Rule, names: Mapping[str, int], available: Mapping[str, bool]
+    rule: Rule, names: Mapping[str, int], available: Mapping[str, tuple[str, bool]]
 ) -> tuple[RuleStatus, tuple[str, ...], tuple[str, ...]]:
     acts = tuple(dict.fromkeys(a for a in rule.activities if a not in names))
     attrs = tuple(sorted(a for a in rule.attributes if a not in available))
@@ -171,7 +181,7 @@ class _Query:
         self,
         t: LogTables,
         names: Mapping[str, int],
-        available: Mapping[str, bool],
+        available: Mapping[str, tuple[str, bool]],
         tz: str,
         rules: list[Rule],
     ) -> None:
@@ -185,7 +195,7 @@ class _Query:
 
     # -- the profile: one row per case ------------------------------------------------
 
-    def _profile(self, acts: set[str], attrs: Mapping[str, bool]) -> ir.Table:
+    def _profile(self, acts: set[str], attrs: Mapping[str, tuple[str, bool]]) -> ir.Table:
         ev, cases = self.t.events, self.t.cases
         idx = sorted(self.names[a] for a in acts)
         firsts: dict[str, ir.Value] = {}
@@ -197,12 +207,12 @@ class _Query:
         prof = cases.select(
             "case_idx",
             "case_id",
-            **{self.alias[a]: cases[a] for a, case_level in attrs.items() if case_level},
+            **{self.alias[a]: cases[col] for a, (col, case_level) in attrs.items() if case_level},
         )
         prof = _attach(prof, occ)
         lifted = {
-            self.alias[a]: ev[a].first(where=ev[a].notnull(), order_by=ev.event_idx)
-            for a, case_level in attrs.items()
+            self.alias[a]: ev[col].first(where=ev[col].notnull(), order_by=ev.event_idx)
+            for a, (col, case_level) in attrs.items()
             if not case_level
         }
         if lifted:
