@@ -28,9 +28,7 @@ DOCUMENTED = {
 }
 
 
-def test_json_contract_on_the_demo_log(
-    demo_log: Callable[[str], EventLog], tmp_path: Path
-) -> None:
+def test_json_contract_on_the_demo_log(demo_log: Callable[[str], EventLog], tmp_path: Path) -> None:
     rules = write_fulfilment_rules(tmp_path / "rules.yaml")
     log = demo_log("fulfilment")
     result = runner.invoke(app, ["check", str(log.path), "--rules", str(rules), "--json"])

@@ -18,9 +18,10 @@ def test_check_finds_exactly_the_planted_violations(demo_log: Callable[[str], Ev
     for case, kind in zip(truth["订单号"].to_pylist(), truth["kind"].to_pylist(), strict=True):
         planted.setdefault(kind, set()).add(case)
     finance, bypass = result["finance-approval"], result["urgent-bypass"]
-    assert set(finance.violating_cases) == planted["missing_approval"] | planted[
-        "shipped_before_approval"
-    ]
+    assert (
+        set(finance.violating_cases)
+        == planted["missing_approval"] | planted["shipped_before_approval"]
+    )
     assert bypass.bypass is not None
     assert set(bypass.bypass.outside_condition) == planted["bypass_outside_rule"]
     assert set(bypass.bypass.late_backfill) == planted["late_backfill"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from opexflow.conformance import check_conformance
 from opexflow.errors import InputError
-from opexflow.logs import EventLog
+from opexflow.logs import EventLog, import_log
 
 MakeLog = Callable[..., EventLog]
 
@@ -37,12 +38,7 @@ def test_an_attribute_the_log_lacks(log: EventLog) -> None:
     assert d["violation_rate"] is None
 
 
-def test_four_eyes_needs_a_resource_column(make_log: MakeLog, tmp_path: object) -> None:
-    from pathlib import Path
-
-    from opexflow.logs import import_log
-
-    assert isinstance(tmp_path, Path)
+def test_four_eyes_needs_a_resource_column(tmp_path: Path) -> None:
     path = tmp_path / "nores.csv"
     path.write_text("case,activity,time\nc,A,2024-03-01 09:00\nc,B,2024-03-01 10:00\n")
     plain = import_log(path, tmp_path / "ds-nores")
@@ -73,12 +69,7 @@ def test_mapped_columns_are_known_by_their_source_name_too(log: EventLog) -> Non
     assert by_id["r"].violating_cases == ("c1",)
 
 
-def test_department_column_by_its_source_name(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from opexflow.logs import import_log
-
-    assert isinstance(tmp_path, Path)
+def test_department_column_by_its_source_name(tmp_path: Path) -> None:
     path = tmp_path / "dept.csv"
     path.write_text(
         "工单号,环节,完成时间,部门\n1,A,2024-03-01 09:00,运营部\n1,B,2024-03-01 10:00,技术部\n"

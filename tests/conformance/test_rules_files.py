@@ -136,7 +136,9 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
         ("- id: j\n  when: len(name) > 1\n  absent: A\n", 2, ["rule 'j'"]),
     ],
 )
-def test_malformed_rules(text: str, line: int | None, words: list[str] | None, tmp_path: Path) -> None:
+def test_malformed_rules(
+    text: str, line: int | None, words: list[str] | None, tmp_path: Path
+) -> None:
     if words is None:  # the control: a good rule loads
         assert load_rules(text)[0].id == "a"
         return
