@@ -656,7 +656,7 @@ def export_table2(
     """
     _project(session, actor, project_id, Action.read)
     query = select(Problem.id, Problem.title).where(Problem.project_id == project_id)
-    titles = {pid: title for pid, title in session.execute(query)}
+    titles: dict[int, str] = dict(session.execute(query).all())
     types = {t: names[0 if lang == "zh" else 1] for t, names in MEASURE_TYPE_NAMES.items()}
     rows = [
         {
