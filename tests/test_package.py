@@ -23,6 +23,32 @@ FORBIDDEN = {
         "opexflow.web",
     ),
     "workspace": ("opexflow.cli", "opexflow.web"),
+    "stats": (
+        "opexflow.cli",
+        "opexflow.report",
+        "opexflow.demo",
+        "opexflow.workspace",
+        "opexflow.web",
+        "opexflow.logs",
+        "opexflow.analysis",
+        "opexflow.kpi",
+        "opexflow.pilot",
+    ),
+    "kpi": (
+        "opexflow.cli",
+        "opexflow.report",
+        "opexflow.demo",
+        "opexflow.workspace",
+        "opexflow.web",
+        "opexflow.pilot",
+    ),
+    "pilot": (
+        "opexflow.cli",
+        "opexflow.report",
+        "opexflow.demo",
+        "opexflow.workspace",
+        "opexflow.web",
+    ),
 }
 
 

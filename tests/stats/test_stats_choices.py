@@ -123,3 +123,14 @@ def test_difference_in_differences_recovers_the_planted_effect() -> None:
     assert r.p_value < 0.001
     d = difference_in_differences(pb, pa, cb, ca, n_resamples=2000)
     assert d.ci.contains(-22 - 3)
+
+
+def test_katz_ratio_interval_and_its_zero_count_correction() -> None:
+    from opexflow.stats import ratio_interval
+
+    i = ratio_interval(10, 100, 20, 100)  # RR 0.5, SE of log RR = sqrt(0.13)
+    assert (i.lo, i.hi) == pytest.approx(
+        (0.5 * np.exp(-1.959964 * 0.13**0.5), 0.5 * np.exp(1.959964 * 0.13**0.5))
+    )
+    z = ratio_interval(0, 50, 5, 50)
+    assert 0 < z.lo < 0.5 / 5.5 < z.hi  # 0.5 added to each cell: the point estimate is 0.5/5.5

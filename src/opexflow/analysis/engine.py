@@ -60,6 +60,7 @@ class Engine:
         """Run a table expression and return its result as an Arrow table."""
         if self.name == "duckdb":
             # Straight from DuckDB: ibis's own to_pyarrow imports pandas (0.2 s) to convert.
+            self.backend._run_pre_execute_hooks(expr)  # registers in-memory tables (memtables)
             rel = self.backend.con.sql(str(self.backend.compile(expr)))
             table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
             assert isinstance(table, pa.Table)
@@ -71,6 +72,7 @@ class Engine:
     def scalar(self, expr: ir.Expr) -> Any:
         """Run a scalar expression and return a Python value."""
         if self.name == "duckdb":
+            self.backend._run_pre_execute_hooks(expr)
             row = self.backend.con.sql(str(self.backend.compile(expr))).fetchone()
             return row[0] if row else None
         return self.backend.execute(expr)

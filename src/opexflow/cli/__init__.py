@@ -6,13 +6,15 @@ module's import below to make its commands appear.
 
 from __future__ import annotations
 
+from opexflow.cli import compare as _compare
 from opexflow.cli import conformance as _conformance
 from opexflow.cli import logs as _logs
+from opexflow.cli import models as _models
 from opexflow.cli._app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (_logs, _conformance)
+_COMMAND_MODULES = (_logs, _conformance, _compare, _models)
 
 
 def main() -> None:

@@ -23,7 +23,14 @@ from opexflow.stats.bootstrap import (
 )
 from opexflow.stats.compare import Effect, SampleWarning, compare_samples
 from opexflow.stats.means import welch_t
-from opexflow.stats.proportions import fisher_exact, newcombe, two_proportion_z, wald, wilson
+from opexflow.stats.proportions import (
+    fisher_exact,
+    newcombe,
+    ratio_interval,
+    two_proportion_z,
+    wald,
+    wilson,
+)
 from opexflow.stats.ranks import mann_whitney
 from opexflow.stats.results import TEST_LABELS, Interval, TestResult
 
@@ -42,6 +49,7 @@ __all__ = [
     "fisher_exact",
     "mann_whitney",
     "newcombe",
+    "ratio_interval",
     "two_proportion_z",
     "wald",
     "welch_t",

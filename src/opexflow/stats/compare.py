@@ -3,7 +3,8 @@
 Which test when (see docs/pilot.md):
 
 - ``share`` (0/1 per case): the two-proportion z test (pooled, the score test) with
-  the Newcombe interval; Fisher's exact test when an expected count is below 5.
+  the Newcombe interval of the difference and Katz's interval of the ratio (the
+  relative change); Fisher's exact test when an expected count is below 5.
 - ``mean``: Welch's t test and its interval of the mean difference.
 - ``median``, ``p90``: the Mann-Whitney U test (as R's ``wilcox.test``) for the
   p-value; bootstrap BCa intervals of the difference and the relative difference.
@@ -24,7 +25,12 @@ import numpy as np
 from opexflow.errors import InputError
 from opexflow.stats.bootstrap import bootstrap_difference, statistic_of
 from opexflow.stats.means import welch_t
-from opexflow.stats.proportions import fisher_exact, small_counts, two_proportion_z
+from opexflow.stats.proportions import (
+    fisher_exact,
+    ratio_interval,
+    small_counts,
+    two_proportion_z,
+)
 from opexflow.stats.ranks import mann_whitney
 from opexflow.stats.results import Interval, TestResult
 
@@ -148,7 +154,12 @@ def _shares(b: NDArray[np.float64], a: NDArray[np.float64], alpha: float) -> Eff
             test = two_proportion_z(
                 ka, na, kb, nb, pooled=True, interval="newcombe", confidence=1 - alpha
             )
-    return _effect("share", pb, pa, nb, na, test.ci if test else None, None, test, alpha, warnings)
+    rel_ci = None
+    if test is not None and kb > 0:
+        ratio = ratio_interval(ka, na, kb, nb, confidence=1 - alpha)
+        rel_ci = Interval(ratio.lo - 1, ratio.hi - 1, ratio.confidence, "katz ratio - 1")
+    diff_ci = test.ci if test else None
+    return _effect("share", pb, pa, nb, na, diff_ci, rel_ci, test, alpha, warnings)
 
 
 def _values(

@@ -63,6 +63,28 @@ def wald(
     return Interval(p1 - p2 - z * se, p1 - p2 + z * se, confidence, "wald")
 
 
+def ratio_interval(
+    events1: int, trials1: int, events2: int, trials2: int, *, confidence: float = 0.95
+) -> Interval:
+    """Katz's log interval of the ratio ``p1 / p2`` (the relative risk); 0.5 is added to
+    the events and non-events of both samples when an event count is 0.
+
+    Example:
+        >>> i = ratio_interval(10, 100, 20, 100)
+        >>> round(i.lo, 4), round(i.hi, 4)
+        (0.2466, 1.0136)
+    """
+    check_counts(events1, trials1, "sample 1")
+    check_counts(events2, trials2, "sample 2")
+    k1, n1, k2, n2 = float(events1), float(trials1), float(events2), float(trials2)
+    if events1 == 0 or events2 == 0:
+        k1, n1, k2, n2 = k1 + 0.5, n1 + 1.0, k2 + 0.5, n2 + 1.0
+    log_ratio = math.log((k1 / n1) / (k2 / n2))
+    se = math.sqrt(1 / k1 - 1 / n1 + 1 / k2 - 1 / n2)
+    z = float(st.norm.ppf(0.5 + confidence / 2))
+    return Interval(math.exp(log_ratio - z * se), math.exp(log_ratio + z * se), confidence, "katz")
+
+
 def two_proportion_z(
     events1: int,
     trials1: int,
