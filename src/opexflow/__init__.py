@@ -25,16 +25,22 @@ _EXPORTS = {
     "Engine": "opexflow.analysis.engine",
     "EventLog": "opexflow.logs.schema",
     "Finding": "opexflow.analysis.findings",
+    "Kpi": "opexflow.kpi.definition",
+    "KpiComparison": "opexflow.pilot.compare",
     "OpexflowError": "opexflow.errors",
+    "PilotEvaluation": "opexflow.pilot.evaluate",
     "RuleResult": "opexflow.conformance.result",
     "Throughput": "opexflow.analysis.durations",
     "activity_stats": "opexflow.analysis.activities",
     "case_durations": "opexflow.analysis.durations",
     "check_conformance": "opexflow.conformance.check",
+    "compare_group": "opexflow.pilot.compare",
     "compare_groups": "opexflow.analysis.compare",
+    "compare_logs": "opexflow.pilot.compare",
     "dfg": "opexflow.analysis.dfg",
     "diagnose": "opexflow.analysis.diagnose",
     "end_activities": "opexflow.analysis.dfg",
+    "evaluate_pilot": "opexflow.pilot.evaluate",
     "filter_activity": "opexflow.analysis.filters",
     "filter_attribute": "opexflow.analysis.filters",
     "filter_cases": "opexflow.analysis.filters",
@@ -42,7 +48,9 @@ _EXPORTS = {
     "filter_variants": "opexflow.analysis.filters",
     "handovers": "opexflow.analysis.handovers",
     "import_log": "opexflow.logs.canonical",
+    "kpi_series": "opexflow.kpi.evaluate",
     "load_rules": "opexflow.conformance.loading",
+    "parse_kpi": "opexflow.kpi.definition",
     "read_log": "opexflow.logs.read",
     "start_activities": "opexflow.analysis.dfg",
     "throughput": "opexflow.analysis.durations",
@@ -74,9 +82,13 @@ if TYPE_CHECKING:
     from opexflow.conformance.loading import load_rules
     from opexflow.conformance.result import ConformanceResult, RuleResult
     from opexflow.errors import OpexflowError
+    from opexflow.kpi.definition import Kpi, parse_kpi
+    from opexflow.kpi.evaluate import kpi_series
     from opexflow.logs.canonical import import_log
     from opexflow.logs.read import read_log
     from opexflow.logs.schema import EventLog
+    from opexflow.pilot.compare import KpiComparison, compare_group, compare_logs
+    from opexflow.pilot.evaluate import PilotEvaluation, evaluate_pilot
 
 
 def __getattr__(name: str) -> Any:
