@@ -137,3 +137,22 @@ def test_working_time_never_exceeds_calendar_time(
     calendar = sample(log, parse_kpi("throughput_time"))
     assert working.size == calendar.size == 1500
     assert np.all(working <= calendar + 1e-9)
+
+
+def test_working_waiting_time_and_from_to(write_csv: Callable[..., Path], tmp_path: Path) -> None:
+    log = _span_log(
+        write_csv,
+        tmp_path,
+        [
+            # Tue 17:30 A, Wed 09:30 B (waits overnight: 1 working hour), Wed 10:00 C
+            ("x", "A", "2024-03-05 17:30"),
+            ("x", "B", "2024-03-06 09:30"),
+            ("x", "C", "2024-03-06 10:00"),
+        ],
+    )
+    working = {"time": "working", "name": "w"}
+    wait = Kpi(kind="waiting_time", activity="B", **working)  # type: ignore[arg-type]
+    span = Kpi(kind="throughput_time", from_activity="A", to_activity="C", **working)  # type: ignore[arg-type]
+    assert case_values(log, wait)["value"].to_pylist() == [3600]
+    assert case_values(log, span)["value"].to_pylist() == [5400]
+    assert _values(log, "waiting_time:B") == {"x": 16 * 3600}

@@ -107,6 +107,8 @@ def day_range(first_us: int, last_us: int, tz: str) -> tuple[date, date]:
 def attach_day(table: ir.Table, column: str, days: ir.Table, prefix: str) -> ir.Table:
     """``table`` with the day row of the instant in ``column`` (as-of join), columns prefixed."""
     d = days.select(**{f"{prefix}{c}": days[c] for c in days.columns})
+    # A fresh relation: ibis would otherwise extend a join chain ``table`` ends with.
+    table = table.view()
     joined = table.asof_join(d, on=table[column] >= d[f"{prefix}day_start_us"])
     return joined.select(*table.columns, *d.columns)
 
