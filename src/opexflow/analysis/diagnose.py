@@ -19,7 +19,10 @@ from opexflow.analysis.tables import log_tables
 from opexflow.analysis.variants import variants
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from opexflow.analysis.engine import Engine
+    from opexflow.conformance import ConformanceResult, RuleSet
     from opexflow.logs.schema import EventLog
 
 TABLE1_MIN_CASE_SHARE = 0.1
@@ -73,10 +76,12 @@ class Diagnosis:
     variants: pa.Table
     activity_stats: pa.Table
     throughput: Throughput
+    conformance: ConformanceResult | None = None
+    """The control points checked, when ``diagnose`` was given rules."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object printed by ``opexflow diagnose --json``."""
-        return {
+        out = {
             "log": {
                 "cases": self.cases,
                 "events": self.events,
@@ -87,17 +92,28 @@ class Diagnosis:
             "findings": [f.to_dict() for f in self.findings],
             "table1": [r.to_dict() for r in self.table1],
         }
+        if self.conformance is not None:
+            out["conformance"] = self.conformance.to_dict()
+        return out
 
     def by_kind(self, kind: str) -> list[fd.Finding]:
         return [f for f in self.findings if f.kind == kind]
 
 
-def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None = None) -> Diagnosis:
+def diagnose(
+    log: EventLog,
+    *,
+    sla: float | None = None,
+    rules: str | Path | RuleSet | None = None,
+    engine: Engine | None = None,
+) -> Diagnosis:
     """Diagnose a log: ranked findings with evidence, and Table 1 filled from the data.
 
     Args:
         log: the event log.
         sla: a time limit per case in hours; cases over it become an ``sla_breach`` finding.
+        rules: control points (a rules file, YAML text or a RuleSet, see
+            ``docs/conformance.md``); each rule broken becomes a ``control_violation`` finding.
         engine: the engine to run on (default DuckDB).
 
     Example:
@@ -125,6 +141,13 @@ def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None =
     if sla is not None:
         d = case_durations(log, engine=engine).column("duration_s").to_pylist()
         found += fd.sla_breach(d, sla)
+    conformance = None
+    if rules is not None:
+        from opexflow.conformance import check_conformance
+        from opexflow.conformance.findings import control_findings
+
+        conformance = check_conformance(log, rules, engine=engine)
+        found += control_findings(conformance)
     found.sort(key=lambda f: (-f.severity, fd.KINDS.index(f.kind)))
     return Diagnosis(
         log=log,
@@ -139,6 +162,7 @@ def diagnose(log: EventLog, *, sla: float | None = None, engine: Engine | None =
         variants=var,
         activity_stats=acts,
         throughput=thr,
+        conformance=conformance,
     )
 
 
@@ -222,7 +246,7 @@ def report_data(d: Diagnosis, *, title: str | None = None) -> dict[str, Any]:
     """The mapping rendered by :func:`opexflow.report.render_report`."""
     meta = d.log.meta
     acts = d.activity_stats.to_pylist()
-    return {
+    data = {
         "title": title or meta.name,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "log": {
@@ -283,3 +307,8 @@ def report_data(d: Diagnosis, *, title: str | None = None) -> dict[str, Any]:
         "table1": [r.to_dict() for r in d.table1],
         "quality": {"checks": [c for c in meta.quality.get("checks", []) if c["count"] > 0]},
     }
+    if d.conformance is not None:
+        from opexflow.conformance.findings import report_section
+
+        data["conformance"] = report_section(d.conformance)
+    return data

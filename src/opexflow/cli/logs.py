@@ -98,6 +98,12 @@ def diagnose(
         Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules", help="Control points to check (rules file, see docs/conformance.md)."
+        ),
+    ] = None,
     case: CaseOpt = None,
     activity: ActivityOpt = None,
     timestamp: TimestampOpt = None,
@@ -135,7 +141,7 @@ def diagnose(
             )
         from opexflow.analysis.diagnose import diagnose as run
 
-        result = run(ev, sla=sla)
+        result = run(ev, sla=sla, rules=rules)
         if html is not None:
             _write_html(result, html, lang)
     if as_json:

@@ -175,6 +175,50 @@ _SECTIONS: Final[dict[str, tuple[str, str]]] = {
     "ex_case": ("案例", "case"),
 }
 
+_CONFORMANCE: Final[dict[str, tuple[str, str]]] = {
+    "nav_conformance": ("控制点", "Control points"),
+    "section_conformance": ("控制点检查", "Control points"),
+    "conf_lead": (
+        "{n} 条规则逐一检查全部 {cases} 个案例；违反率 = 违反的案例 ÷ 检查的案例。",
+        "{n} rules checked on all {cases} cases; violation rate = violating cases ÷ cases checked.",
+    ),
+    "conf_source": ("规则文件", "Rules file"),
+    "conf_col_rule": ("控制点", "Control point"),
+    "conf_col_checked": ("检查案例", "Cases checked"),
+    "conf_col_violations": ("违反", "Violations"),
+    "conf_col_rate": ("违反率", "Violation rate"),
+    "conf_col_status": ("结果", "Result"),
+    "conf_passed": ("通过", "Passed"),
+    "conf_violated": ("违反", "Violated"),
+    "conf_unchecked": ("无法检查", "Not checked"),
+    "conf_missing_activity": (
+        "日志中没有活动{names}（从未发生，或名称有误），未检查。",
+        "The log has no activity {names} (never done, or misspelt): not checked.",
+    ),
+    "conf_missing_attribute": (
+        "日志中没有属性{names}，未检查。",
+        "The log has no attribute {names}: not checked.",
+    ),
+    "conf_bypass": (
+        "紧急通道使用 {cases} 次（占全部案例 {rate}），符合条件的案例 {eligible} 个；"
+        "超出条件使用 {outside} 次，未按时补办 {late} 次。",
+        "Bypass used in {cases} cases ({rate} of all), {eligible} cases met its condition; "
+        "{outside} used it outside its condition, {late} were not back-filled in time.",
+    ),
+    "conf_excused": (
+        "另有 {n} 个案例走紧急通道，由紧急通道规则检查。",
+        "{n} more cases used the emergency bypass and are checked by its rule.",
+    ),
+    "conf_cases": ("违反案例：{ids}", "Violating cases: {ids}"),
+    "conf_more": (" 等，共 {n} 个", " … {n} in all"),
+    "conf_kind_require": ("必须执行", "required"),
+    "conf_kind_order": ("先后顺序", "order"),
+    "conf_kind_within": ("时限", "time limit"),
+    "conf_kind_four_eyes": ("四眼原则", "four eyes"),
+    "conf_kind_absent": ("不得出现", "must not occur"),
+    "conf_kind_bypass": ("紧急通道", "emergency bypass"),
+}
+
 _UNITS: Final[dict[str, tuple[str, str]]] = {
     "unit_s": ("秒", "s"),
     "unit_min": ("分钟", "min"),
@@ -188,6 +232,7 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
     **_MAP,
     **_FINDINGS,
     **_SECTIONS,
+    **_CONFORMANCE,
     **_UNITS,
 }
 

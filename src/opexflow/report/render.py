@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from opexflow.errors import NotFoundError
 from opexflow.report import assets
+from opexflow.report.conformance import conformance_context
 from opexflow.report.context import (
     check_data,
     findings_context,
@@ -53,6 +54,7 @@ def _context(data: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
         "noscript_edges": noscript_edges(process_map, lang),
         "has_map": bool(process_map.get("nodes")),
         "findings": findings_context(data.get("findings") or [], lang),
+        "conformance": conformance_context(data.get("conformance"), lang),
         "variants": variants_context(data.get("variants") or [], lang),
         "throughput_stats": throughput_stats(throughput, lang),
         "histogram": histogram_svg(throughput, lang),
