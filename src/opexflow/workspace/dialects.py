@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000")
@@ -56,3 +56,32 @@ def append_only_ddl(dialect: str, table: str) -> list[str]:
             f"FOR EACH ROW EXECUTE FUNCTION opexflow_append_only()",
         ]
     return []
+
+
+def snapshot_options(dialect: str) -> dict[str, Any]:
+    """Execution options for a read that must see one consistent state of every table."""
+    if dialect == "postgresql":
+        return {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    return {}
+
+
+def begin_explicitly(connection: Connection) -> None:
+    """Start the transaction now, so that it covers reads and DDL too.
+
+    Python's sqlite3 opens a transaction only before a write: without this a
+    backup's reads would each see their own state, and a restore's CREATE
+    TABLE statements could not be rolled back.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def reset_sequences(connection: Connection, tables: list[str]) -> None:
+    """After rows were inserted with their ids, make new ids continue after the largest."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite takes max(rowid) + 1
+    for table in tables:
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+        )
