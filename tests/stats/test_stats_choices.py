@@ -134,3 +134,13 @@ def test_katz_ratio_interval_and_its_zero_count_correction() -> None:
     )
     z = ratio_interval(0, 50, 5, 50)
     assert 0 < z.lo < 0.5 / 5.5 < z.hi  # 0.5 added to each cell: the point estimate is 0.5/5.5
+
+
+def test_welch_on_constant_samples_is_certain_not_a_warning() -> None:
+    from opexflow.stats import welch_t
+
+    same = welch_t([5.0] * 10, [5.0] * 10)
+    assert (same.statistic, same.p_value) == (0.0, 1.0)
+    apart = welch_t([4.0] * 10, [5.0] * 10)
+    assert apart.p_value == 0.0 and apart.estimate == -1.0
+    assert welch_t([4.0] * 10, [5.0] * 10, alternative="greater").p_value == 1.0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from opexflow.analysis.filters import AttributeFilter, Filter, TimeFilter
+from opexflow.analysis.filters import Filter, TimeFilter, filter_attribute
 from opexflow.errors import InputError
 from opexflow.kpi.definition import DurationStatistic, Kpi, parse_kpi
 from opexflow.kpi.evaluate import sample
@@ -191,7 +191,7 @@ def compare_group(
         >>> r = compare_group(log, group={"团队": "A组"}, kpis=["throughput_time"])  # doctest: +SKIP
     """
     defs = resolve_kpis(kpis, statistic=statistic, dictionary=dictionary)
-    inside, outside = group_filters(group)
+    inside, outside = group_filters(log, group)
     period: tuple[Filter, ...] = ()
     if since is not None:
         period = (TimeFilter(since=as_moment(since, log), mode="started"),)
@@ -202,15 +202,27 @@ def compare_group(
     return Comparison(f"≠ {label}", label, rows)
 
 
-def group_filters(group: Mapping[str, object]) -> tuple[tuple[Filter, ...], tuple[Filter, ...]]:
+def group_filters(
+    log: EventLog, group: Mapping[str, object]
+) -> tuple[tuple[Filter, ...], tuple[Filter, ...]]:
     """Filters of the group and of the rest (the rest needs a one-attribute group)."""
     if len(group) != 1:
         raise InputError(
             f"a group is one attribute and its value(s), e.g. {{'团队': 'A组'}}; got {dict(group)}"
         )
-    ((attr, value),) = group.items()
-    values = tuple(value) if isinstance(value, list | tuple | set | frozenset) else (value,)
-    return (AttributeFilter(attr, values, True),), (AttributeFilter(attr, values, False),)
+    return attribute_filters(log, group), attribute_filters(log, group, keep=False)
+
+
+def attribute_filters(
+    log: EventLog, group: Mapping[str, object], *, keep: bool = True
+) -> tuple[Filter, ...]:
+    """One attribute filter per item of ``group`` (a value or a list of values), checked
+    against the log's attributes."""
+    out = []
+    for attr, value in group.items():
+        values = value if isinstance(value, list | tuple | set | frozenset) else (value,)
+        out.append(filter_attribute(log, attr, values, keep=keep).filters[-1])
+    return tuple(out)
 
 
 def scope_label(group: Mapping[str, object]) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from opexflow.analysis.filters import AttributeFilter, Filter, TimeFilter
+from opexflow.analysis.filters import Filter, TimeFilter
 from opexflow.errors import InputError
 from opexflow.kpi.definition import DurationStatistic, Kpi
 from opexflow.kpi.evaluate import sample
@@ -22,6 +22,7 @@ from opexflow.pilot.compare import (
     KpiComparison,
     KpiLike,
     as_moment,
+    attribute_filters,
     compare_kpi,
     group_filters,
     resolve_kpis,
@@ -179,17 +180,14 @@ def _groups(
         )
     pre: tuple[Filter, ...] = (TimeFilter(until=moment, mode="started"),)
     post: tuple[Filter, ...] = (TimeFilter(since=moment, until=end, mode="started"),)
-    inside, rest = group_filters(pilot)
+    inside, rest = group_filters(log, pilot)
     ctrl: tuple[Filter, ...] | None
     if control == "rest":
         ctrl = rest
     elif control is None:
         ctrl = None
     else:
-        ctrl = tuple(
-            AttributeFilter(a, tuple(v) if isinstance(v, list | tuple) else (v,))
-            for a, v in control.items()
-        )
+        ctrl = attribute_filters(log, control)
     return _Groups(
         before_log.with_filters(*pre, *inside),
         log.with_filters(*post, *inside),

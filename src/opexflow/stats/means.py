@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,7 +12,7 @@ from opexflow.stats.results import Alternative, Interval, TestResult
 from opexflow.stats.samples import as_sample
 
 if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
+    from numpy.typing import ArrayLike, NDArray
 
 
 def welch_t(
@@ -33,6 +34,8 @@ def welch_t(
         ('welch_t', -1.24)
     """
     a, b = as_sample(x, "x", minimum=2), as_sample(y, "y", minimum=2)
+    if np.ptp(a) == 0 and np.ptp(b) == 0:
+        return _constant(a, b, equal_var, alternative, confidence)
     res = st.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     ci = res.confidence_interval(confidence)
     return TestResult(
@@ -43,4 +46,31 @@ def welch_t(
         df=float(res.df),
         estimate=float(np.mean(a) - np.mean(b)),
         ci=Interval(float(ci.low), float(ci.high), confidence, "t"),
+    )
+
+
+def _constant(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    equal_var: bool,
+    alternative: Alternative,
+    confidence: float,
+) -> TestResult:
+    """Both samples constant: no variance, so the difference is certain (or nil)."""
+    d = float(a[0] - b[0])
+    t = 0.0 if d == 0 else math.copysign(math.inf, d)
+    if d == 0:
+        p = 1.0
+    elif alternative == "two-sided":
+        p = 0.0
+    else:
+        p = 0.0 if (d < 0) == (alternative == "less") else 1.0
+    return TestResult(
+        test="student_t" if equal_var else "welch_t",
+        statistic=t,
+        p_value=p,
+        alternative=alternative,
+        df=float(a.size + b.size - 2),
+        estimate=d,
+        ci=Interval(d, d, confidence, "t"),
     )
