@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from opexflow.errors import InputError, NotFoundError
+from opexflow.errors import InputError, NotFoundError, PermissionDeniedError
 from opexflow.workspace import changes, risks
 from opexflow.workspace.access import (
     Action,
@@ -154,4 +154,25 @@ def members(session: Session, project_id: int) -> list[tuple[Membership, User]]:
         .where(Membership.project_id == project_id)
         .order_by(User.username)
     )
-    return [(m, u) for m, u in session.execute(query).tuples()]
+    return [(m, u) for m, u in session.execute(query)]
+
+
+def require_process(session: Session, user: User, process_id: int, *, write: bool = False) -> None:
+    """Event data of a process: admins and workspace leaders, and the members of its projects.
+
+    Changing it (uploading logs) also needs a role that edits (not viewer or reviewer).
+    """
+    if user.is_admin:
+        return
+    member_of = session.scalar(
+        select(Membership.role)
+        .join(Project, Project.id == Membership.project_id)
+        .where(Project.process_id == process_id, Membership.user_id == user.id)
+        .limit(1)
+    )
+    if member_of is None and user.role is not Role.leader:
+        raise NotFoundError(f"no process with id {process_id}")
+    if write and (user.role not in (Role.leader, Role.member)):
+        raise PermissionDeniedError(
+            f"uploading event logs needs the workspace role leader or member; you are {user.role.value}"
+        )

@@ -1,0 +1,61 @@
+"""Diagnosis reports of stored logs, rendered on demand and cached on disk.
+
+The diagnosis runs once per log (its dataset never changes); the report
+data is kept as JSON and each language's HTML next to it, in
+``<data_dir>/reports/``. The process-map API and the report page then cost
+a file read.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+from opexflow.settings import get_settings
+from opexflow.workspace.processes import EventLogRecord
+
+_lock = threading.Lock()
+
+
+def _folder() -> Path:
+    folder = get_settings().data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def report_data_for(record: EventLogRecord) -> dict[str, Any]:
+    """The report mapping of a stored log (diagnosed on first use)."""
+    path = _folder() / f"log-{record.id}.json"
+    if path.exists():
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+    with _lock:
+        if path.exists():
+            return report_data_for(record)
+        from opexflow.analysis.diagnose import diagnose, report_data
+        from opexflow.logs.schema import EventLog
+
+        log = EventLog.open(record.dataset)
+        data = report_data(diagnose(log), title=record.name)
+        _write(path, json.dumps(data, ensure_ascii=False, default=str))
+        return data
+
+
+def report_html_for(record: EventLogRecord, lang: Literal["zh", "en"]) -> str:
+    """The self-contained HTML report of a stored log."""
+    path = _folder() / f"log-{record.id}.{lang}.html"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    from opexflow.report import render_report
+
+    html = render_report(report_data_for(record), lang=lang)
+    _write(path, html)
+    return html
