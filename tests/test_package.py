@@ -23,6 +23,13 @@ FORBIDDEN = {
         "opexflow.web",
     ),
     "workspace": ("opexflow.cli", "opexflow.web"),
+    "models": (
+        "opexflow.cli",
+        "opexflow.report",
+        "opexflow.demo",
+        "opexflow.workspace",
+        "opexflow.web",
+    ),
     "stats": (
         "opexflow.cli",
         "opexflow.report",

@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "ActivityFilter": "opexflow.analysis.filters",
     "AttributeFilter": "opexflow.analysis.filters",
+    "BpmnModel": "opexflow.models.bpmn",
     "ConformanceResult": "opexflow.conformance.result",
     "Diagnosis": "opexflow.analysis.diagnose",
     "Dfg": "opexflow.analysis.dfg",
@@ -27,8 +28,12 @@ _EXPORTS = {
     "Finding": "opexflow.analysis.findings",
     "Kpi": "opexflow.kpi.definition",
     "KpiComparison": "opexflow.pilot.compare",
+    "Model": "opexflow.models.api",
     "OpexflowError": "opexflow.errors",
     "PilotEvaluation": "opexflow.pilot.evaluate",
+    "ProcessMap": "opexflow.models.simplify",
+    "Quality": "opexflow.models.api",
+    "Replay": "opexflow.models.replay",
     "RuleResult": "opexflow.conformance.result",
     "Throughput": "opexflow.analysis.durations",
     "activity_stats": "opexflow.analysis.activities",
@@ -39,6 +44,7 @@ _EXPORTS = {
     "compare_logs": "opexflow.pilot.compare",
     "dfg": "opexflow.analysis.dfg",
     "diagnose": "opexflow.analysis.diagnose",
+    "discover": "opexflow.models.api",
     "end_activities": "opexflow.analysis.dfg",
     "evaluate_pilot": "opexflow.pilot.evaluate",
     "filter_activity": "opexflow.analysis.filters",
@@ -46,12 +52,18 @@ _EXPORTS = {
     "filter_cases": "opexflow.analysis.filters",
     "filter_time": "opexflow.analysis.filters",
     "filter_variants": "opexflow.analysis.filters",
+    "fitness": "opexflow.models.api",
     "handovers": "opexflow.analysis.handovers",
     "import_log": "opexflow.logs.canonical",
     "kpi_series": "opexflow.kpi.evaluate",
     "load_rules": "opexflow.conformance.loading",
+    "model_quality": "opexflow.models.api",
     "parse_kpi": "opexflow.kpi.definition",
+    "precision": "opexflow.models.api",
+    "read_bpmn": "opexflow.models.bpmn_xml",
     "read_log": "opexflow.logs.read",
+    "replay": "opexflow.models.api",
+    "simplify_map": "opexflow.models.simplify",
     "start_activities": "opexflow.analysis.dfg",
     "throughput": "opexflow.analysis.durations",
     "variants": "opexflow.analysis.variants",
@@ -87,6 +99,11 @@ if TYPE_CHECKING:
     from opexflow.logs.canonical import import_log
     from opexflow.logs.read import read_log
     from opexflow.logs.schema import EventLog
+    from opexflow.models.api import Model, Quality, discover, fitness, model_quality, precision, replay
+    from opexflow.models.bpmn import BpmnModel
+    from opexflow.models.bpmn_xml import read_bpmn
+    from opexflow.models.replay import Replay
+    from opexflow.models.simplify import ProcessMap, simplify_map
     from opexflow.pilot.compare import KpiComparison, compare_group, compare_logs
     from opexflow.pilot.evaluate import PilotEvaluation, evaluate_pilot
 
