@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from opexflow.conformance import check_conformance
+from opexflow.errors import InputError
 from opexflow.logs import EventLog
 
 MakeLog = Callable[..., EventLog]
@@ -255,3 +257,38 @@ def test_event_attributes_are_lifted_to_the_case_as_their_first_value(
     assert lifted.meta.attribute("level").case_level is False  # type: ignore[union-attr]
     r = _one(lifted, "- {id: r, when: level < 5, absent: C}")
     assert (r["cases_checked"], r["violating_cases"]) == (1, ["c1"])
+
+
+def test_a_filtered_log_is_checked_on_its_cases_only(bypass_log: EventLog) -> None:
+    from opexflow.analysis.filters import filter_cases, filter_time
+
+    subset = filter_cases(bypass_log, ["normal", "skipped-both", "not-urgent"])
+    result = check_conformance(subset, BYPASS)
+    assert result.cases == 3
+    assert result["finance-approval"].violating_cases == ("skipped-both",)
+    assert result["urgent-bypass"].violating_cases == ("not-urgent",)
+    # an event-level filter drops events: the rules see what is left
+    from datetime import UTC, datetime
+
+    early = datetime(2024, 3, 1, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai: nothing shipped yet
+    trimmed = check_conformance(filter_time(bypass_log, until=early, mode="trim"), BYPASS)
+    assert trimmed["finance-approval"].cases_checked == 0
+    assert trimmed["urgent-bypass"].bypass is not None
+    assert trimmed["urgent-bypass"].bypass.late_backfill == trimmed["urgent-bypass"].violating_cases
+
+
+def test_a_time_attribute_compared_with_a_date(tmp_path: Path) -> None:
+    from opexflow.logs import import_log
+
+    path = tmp_path / "due.csv"
+    path.write_text(
+        "case,activity,time,due\n"
+        "early,A,2024-03-01 09:00,2024-02-28 12:00\n"
+        "late,A,2024-03-01 09:00,2024-03-02 08:00\n",
+        encoding="utf-8",
+    )
+    log = import_log(path, tmp_path / "ds-due", types={"due": "timestamp"})
+    rule = "- id: r\n  when: due >= '2024-03-01'\n  absent: A\n"
+    assert _one(log, rule)["violating_cases"] == ["late"]
+    with pytest.raises(InputError, match="'due' is a time"):
+        check_conformance(log, "- {id: r, when: due >= 5, absent: A}")

@@ -134,6 +134,10 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
         ("- id: h\n  when: __import__('os').system('true')\n  absent: A\n", 2, ["not a test"]),
         ("- id: i\n  when: amount.real > 1\n  absent: A\n", 2, ["rule 'i'"]),
         ("- id: j\n  when: len(name) > 1\n  absent: A\n", 2, ["rule 'j'"]),
+        ("- id: k\n  order: [A, A]\n", 2, ["two different activities"]),
+        ("- id: l\n  require: A\n  before: A\n", 1, ["'require' and 'before'"]),
+        ("- id: m\n  within: {from: A, to: A, max: 1h}\n", 2, ["'from' and 'to'"]),
+        ("- id: n\n  when: x\n  instead_of: A\n  require: A\n", 1, ["'instead_of'"]),
     ],
 )
 def test_malformed_rules(

@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -40,6 +41,7 @@ from pydantic import (
     PlainSerializer,
     PrivateAttr,
     field_validator,
+    model_validator,
 )
 
 from opexflow.conformance.conditions import Condition, parse_condition
@@ -72,7 +74,22 @@ Duration = Annotated[
     timedelta, BeforeValidator(_duration), PlainSerializer(duration_text, return_type=str)
 ]
 ActivityName = Annotated[str, Field(min_length=1)]
-Pair = Annotated[list[ActivityName], Field(min_length=2, max_length=2)]
+
+
+def _two_different(names: list[str]) -> list[str]:
+    if names[0] == names[1]:
+        raise ValueError(f"name two different activities, not {names[0]!r} twice")
+    return names
+
+
+def _different(a: str | None, b: str | None, what: str) -> None:
+    if a is not None and a == b:
+        raise ValueError(f"{what} name the same activity {a!r}; name two different ones")
+
+
+Pair = Annotated[
+    list[ActivityName], Field(min_length=2, max_length=2), AfterValidator(_two_different)
+]
 
 
 class _Model(BaseModel):
@@ -121,6 +138,11 @@ class RequireRule(RuleBase):
     require: ActivityName
     before: ActivityName | None = None
 
+    @model_validator(mode="after")
+    def _distinct(self) -> RequireRule:
+        _different(self.require, self.before, "'require' and 'before'")
+        return self
+
     @property
     def activities(self) -> tuple[str, ...]:
         return (self.require, self.before) if self.before else (self.require,)
@@ -136,13 +158,6 @@ class OrderRule(RuleBase):
     def activities(self) -> tuple[str, ...]:
         return tuple(self.order)
 
-    @field_validator("order")
-    @classmethod
-    def _distinct(cls, v: list[str]) -> list[str]:
-        if v[0] == v[1]:
-            raise ValueError("name two different activities")
-        return v
-
 
 class WithinSpec(_Model):
     """``{from: A, to: B, max: 24h}``."""
@@ -151,6 +166,11 @@ class WithinSpec(_Model):
     from_: ActivityName = Field(alias="from")
     to: ActivityName
     max: Duration
+
+    @model_validator(mode="after")
+    def _distinct(self) -> WithinSpec:
+        _different(self.from_, self.to, "'from' and 'to'")
+        return self
 
 
 class WithinRule(RuleBase):
@@ -222,6 +242,11 @@ class BypassRule(RuleBase):
         if v is None:
             raise ValueError("a bypass rule needs 'when': the condition under which it is allowed")
         return v
+
+    @model_validator(mode="after")
+    def _distinct(self) -> BypassRule:
+        _different(self.require, self.instead_of, "'require' and 'instead_of'")
+        return self
 
     @property
     def activities(self) -> tuple[str, ...]:
