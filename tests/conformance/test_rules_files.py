@@ -182,3 +182,19 @@ def test_sentences_in_both_languages() -> None:
     )
     assert en[5].startswith("Emergency bypass: when urgent and amount ≥ 100,000, ")
     assert en[5].endswith("'Finance Approval' must then be back-filled within 24 hours.")
+
+
+def test_sentences_of_rules_without_a_condition() -> None:
+    rules = load_rules(
+        "- {id: a, require: A}\n- {id: b, require: A, before: B}\n- {id: c, absent: A}\n"
+    )
+    assert [describe(r, "zh") for r in rules] == [
+        "每个案例都必须执行「A」。",
+        "「B」之前必须先完成「A」。",
+        "任何案例都不得出现「A」。",
+    ]
+    assert [describe(r, "en") for r in rules] == [
+        "'A' is required in every case.",
+        "'A' must be done before 'B'.",
+        "'A' must not occur.",
+    ]

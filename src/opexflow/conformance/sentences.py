@@ -66,11 +66,11 @@ def _quote(lang: Lang) -> Callable[[str], str]:
 
 def _when(rule: Rule, body: str, lang: Lang) -> str:
     if rule.when is None:
+        every = rule.kind == "require" and len(rule.activities) == 1
         if lang == "zh":
-            return f"每个案例{body}。" if rule.kind in ("require", "absent") else f"{body}。"
-        return f"{body[0].upper()}{body[1:]}" + (
-            " in every case." if rule.kind == "require" else "."
-        )
+            prefix = "每个案例都" if every else "任何案例都" if rule.kind == "absent" else ""
+            return f"{prefix}{body}。"
+        return f"{body[0].upper()}{body[1:]}" + (" in every case." if every else ".")
     cond = rule.when.text(lang)
     return f"当 {cond} 时，{body}。" if lang == "zh" else f"When {cond}, {body}."
 
