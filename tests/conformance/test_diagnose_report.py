@@ -67,3 +67,13 @@ def test_diagnose_cli_with_rules(demo_log: Callable[[str], EventLog], tmp_path: 
     assert kinds.count("control_violation") == 2
     assert [r["id"] for r in data["conformance"]["rules"]] == ["finance-approval", "urgent-bypass"]
     assert 'id="conformance"' in html.read_text(encoding="utf-8")
+
+
+def test_diagnose_reads_the_rules_before_the_log(tmp_path: Path) -> None:
+    rules = tmp_path / "bad.yaml"
+    rules.write_text("- id: x\n  absent: A\n  when: amount >= \n", encoding="utf-8")
+    never = tmp_path / "not-read.csv"
+    result = CliRunner().invoke(app, ["diagnose", str(never), "--rules", str(rules), "--json"])
+    assert result.exit_code == 1
+    body = json.loads(result.stdout)
+    assert body["location"] == {"file": str(rules), "line": 3} and "rule 'x'" in body["error"]

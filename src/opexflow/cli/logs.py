@@ -123,6 +123,9 @@ def diagnose(
             from opexflow.errors import InputError
 
             raise InputError(f"--lang {lang!r}: use zh or en")
+        from opexflow.conformance import load_rules
+
+        ruleset = load_rules(rules) if rules is not None else None  # a bad file fails first
         with progress_bar(not as_json) as progress:
             ev = read_log_file(
                 log,
@@ -141,7 +144,7 @@ def diagnose(
             )
         from opexflow.analysis.diagnose import diagnose as run
 
-        result = run(ev, sla=sla, rules=rules)
+        result = run(ev, sla=sla, rules=ruleset)
         if html is not None:
             _write_html(result, html, lang)
     if as_json:
