@@ -144,3 +144,10 @@ def test_welch_on_constant_samples_is_certain_not_a_warning() -> None:
     apart = welch_t([4.0] * 10, [5.0] * 10)
     assert apart.p_value == 0.0 and apart.estimate == -1.0
     assert welch_t([4.0] * 10, [5.0] * 10, alternative="greater").p_value == 1.0
+
+
+def test_relative_interval_is_left_out_when_the_baseline_is_often_zero() -> None:
+    # half the baseline values are 0: many resampled medians are 0, no stable ratio
+    e = compare_samples([0.0] * 20 + [5.0] * 20, [0.0] * 35 + [5.0] * 5, statistic="median")
+    assert e.relative == -1.0 and e.relative_ci is None
+    assert e.difference_ci is not None and e.significant

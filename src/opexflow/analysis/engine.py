@@ -51,7 +51,8 @@ class Engine:
         with self._lock:
             table = self._tables.get(key)
             if table is None:
-                table_name = f"t{len(self._tables)}"
+                # Not t0, t1, ...: ibis aliases subqueries so, and a clash breaks deep queries.
+                table_name = f"opexflow_parquet_{len(self._tables)}"
                 table = self.backend.read_parquet(str(path), table_name=table_name)
                 self._tables[key] = table
         return table

@@ -160,11 +160,15 @@ def bootstrap(
     arrays = [as_sample(s, f"#{i + 1}") for i, s in enumerate(samples)]
     combine = _combine(effect)
     observed = [np.asarray([statistic_of(a, statistic)]) for a in arrays]
-    estimate = float(combine(*observed)[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = float(combine(*observed)[0])
     rng = np.random.default_rng(seed)
-    reps = combine(*[replicates(a, statistic, n_resamples, rng) for a in arrays])
-    reps = reps[np.isfinite(reps)]
-    if reps.size == 0 or not np.isfinite(estimate):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reps = combine(*[replicates(a, statistic, n_resamples, rng) for a in arrays])
+    finite = np.isfinite(reps)
+    reps = reps[finite]
+    # A baseline of 0 in more than 1% of the resamples: a ratio has no stable interval.
+    if finite.mean() < 0.99 or not np.isfinite(estimate):
         raise InputError(
             "效果无法计算(基线为 0?)/ the effect is undefined (a baseline of 0?); "
             "use effect='difference'"
@@ -192,7 +196,8 @@ def _acceleration(
     for i, a in enumerate(arrays):
         parts = list(observed)
         parts[i] = jackknife(a, statistic)
-        jk = combine(*parts)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jk = combine(*parts)
         jk = jk[np.isfinite(jk)]
         if jk.size < 2:
             continue

@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -182,8 +182,13 @@ def _values(
     diff = bootstrap_difference(b, a, seed=seed, **kw)  # type: ignore[arg-type]
     rel_ci = None
     if vb != 0:
-        rel_ci = bootstrap_difference(b, a, relative=True, seed=seed, **kw).ci  # type: ignore[arg-type]
-    return _effect(statistic, vb, va, b.size, a.size, diff.ci, rel_ci, test, alpha, warnings)
+        try:
+            rel_ci = bootstrap_difference(b, a, relative=True, seed=seed, **kw).ci  # type: ignore[arg-type]
+        except InputError:  # the baseline is 0 in many resamples: no relative interval
+            rel_ci = None
+    effect = _effect(statistic, vb, va, b.size, a.size, diff.ci, rel_ci, test, alpha, warnings)
+    # No fallback from the absolute interval: it would not respect a quantile's bounds.
+    return replace(effect, relative_ci=rel_ci)
 
 
 def _effect(
