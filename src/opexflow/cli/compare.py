@@ -100,9 +100,7 @@ def compare(
 ) -> None:
     """Compare KPIs before/after a change (two logs) or of a group against the rest (--group).
 
-    Durations compare medians (Mann-Whitney U, bootstrap CI) unless --statistic says
-    mean (Welch t) or p90; shares use the two-proportion z test, or Fisher's exact
-    test for small counts. Examples:
+    Durations compare medians (Mann-Whitney U, bootstrap CI) unless --statistic says mean (Welch t) or p90; shares use the two-proportion z test, or Fisher's exact test for small counts. Examples:
 
       opexflow compare before.csv after.csv --kpi throughput_time --kpi case_share:补充资料
 
