@@ -224,35 +224,59 @@ def project_xor(log: VariantLog, groups: Groups) -> list[VariantLog]:
     """Each variant goes to the group holding most of its events (ties: the later group)."""
     logs: list[Counter[Trace]] = [Counter() for _ in groups]
     where = {a: i for i, grp in enumerate(groups) for a in grp}
+    k = len(groups)
     for trace, n in log.items():
-        counts = Counter(where[a] for a in trace if a in where)
-        best = max(range(len(groups)), key=lambda i: (counts.get(i, 0), i))
+        counts = [0] * k
+        for a in trace:
+            i = where.get(a)
+            if i is not None:
+                counts[i] += 1
+        best = max(range(k), key=lambda i: (counts[i], i))
         logs[best][tuple(a for a in trace if where.get(a) == best)] += n
     return [dict(x) for x in logs]
 
 
 def project_sequence(log: VariantLog, groups: Groups) -> list[VariantLog]:
-    """Split each variant where the fewest events fall outside their group."""
-    logs: list[Counter[Trace]] = [Counter() for _ in groups]
+    """Split each variant where the fewest events fall outside their group.
+
+    For group ``i`` the split point minimises (events of later groups or of no
+    group) - (events of group ``i``) over the prefix, counted from the previous
+    split point; events of earlier groups count zero.
+    """
+    logs: list[dict[Trace, int]] = [{} for _ in groups]
+    where = {a: i for i, grp in enumerate(groups) for a in grp}
+    k = len(groups)
     for trace, n in log.items():
-        split, done = 0, set[str]()
-        for i, grp in enumerate(groups):
-            cut = _split_point(trace, grp, split, done)
-            logs[i][tuple(a for a in trace[split:cut] if a in grp)] += n
+        gi = [where.get(a, -1) for a in trace]
+        left = [0] * k
+        for g in gi:
+            if g >= 0:
+                left[g] += 1
+        split = 0
+        for i in range(k):
+            cut = _split_point(gi, i, split, left[i])
+            sub = tuple(trace[x] for x in range(split, cut) if gi[x] == i)
+            for x in range(split, cut):
+                if gi[x] >= 0:
+                    left[gi[x]] -= 1
+            logs[i][sub] = logs[i].get(sub, 0) + n
             split = cut
-            done |= grp
-    return [dict(x) for x in logs]
+    return logs
 
 
-def _split_point(trace: Trace, group: set[str], start: int, ignore: set[str]) -> int:
-    best_cost, best_at, cost = 0, start, 0
-    for i in range(start, len(trace)):
-        if trace[i] in group:
+def _split_point(gi: list[int], i: int, start: int, remaining: int) -> int:
+    # Once every event of group i has been passed the cost can only grow: stop.
+    best_cost, best_at, cost, j = 0, start, 0, start
+    while remaining:
+        g = gi[j]
+        j += 1
+        if g == i:
             cost -= 1
-        elif trace[i] not in ignore:
+            remaining -= 1
+            if cost < best_cost:
+                best_cost, best_at = cost, j
+        elif g > i or g < 0:
             cost += 1
-        if cost < best_cost:
-            best_cost, best_at = cost, i + 1
     return best_at
 
 

@@ -170,20 +170,28 @@ def _bridges(log: VariantLog) -> dict[str, Bridge]:
     is removed from the traces (``x a a y`` gives ``x y``), from one scan."""
     out: dict[str, Bridge] = {}
     for trace, n in log.items():
-        i, size = 0, len(trace)
-        while i < size:
-            a, j = trace[i], i
+        size = len(trace)
+        if size < 2:
+            continue
+        prev = None
+        for i, a in enumerate(trace):
+            if a == prev:
+                continue
+            prev = a
+            j = i + 1
             while j < size and trace[j] == a:
                 j += 1
-            if i > 0 or j < size:
-                entry = out.setdefault(a, (Counter(), Counter(), Counter()))
-                if i == 0:
-                    entry[1][trace[j]] += n
-                elif j == size:
-                    entry[2][trace[i - 1]] += n
-                else:
-                    entry[0][(trace[i - 1], trace[j])] += n
-            i = j
+            if i == 0 and j == size:
+                break
+            entry = out.get(a)
+            if entry is None:
+                entry = out[a] = (Counter(), Counter(), Counter())
+            if i == 0:
+                entry[1][trace[j]] += n
+            elif j == size:
+                entry[2][trace[i - 1]] += n
+            else:
+                entry[0][(trace[i - 1], trace[j])] += n
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opexflow.models.bpmn import BpmnModel, BpmnNode
+from opexflow.models.bpmn import BpmnModel
 
 SIZES = {
     "task": (100.0, 80.0),
@@ -62,7 +62,7 @@ def layout(model: BpmnModel) -> Layout:
     width = x0 + (max(column.values(), default=0) + 1) * COLUMN + MARGIN
     for lane in lane_names:
         members = [n for n in model.nodes if lane_of[n.id] == lane]
-        depth = max((rows[n.id] for n in members), default=0) + 1
+        depth = max((rows[n.id] for n in members), default=0.0) + 1
         for n in members:
             w, h = SIZES.get(n.kind, SIZES["task"])
             cx = x0 + column[n.id] * COLUMN + COLUMN / 2
@@ -77,7 +77,22 @@ def layout(model: BpmnModel) -> Layout:
         lanes = {k: v for k, v in lanes.items() if k}
     else:
         lanes = {}
-    edges = {f.id: _route(shapes[f.source], shapes[f.target]) for f in model.flows}
+    outs: dict[str, int] = {}
+    ins: dict[str, int] = {}
+    for f in model.flows:
+        outs[f.source] = outs.get(f.source, 0) + 1
+        ins[f.target] = ins.get(f.target, 0) + 1
+    edges = {
+        f.id: _route(
+            shapes[f.source],
+            shapes[f.target],
+            fan_out=outs[f.source] > 1,
+            fan_in=ins[f.target] > 1 and outs[f.source] == 1,
+        )
+        for f in model.flows
+    }
+    for k, f in enumerate(f for f in model.flows if shapes[f.target].x <= shapes[f.source].x):
+        edges[f.id] = _route_back(shapes[f.source], shapes[f.target], shapes, 15.0 + 8.0 * (k % 4))
     return Layout(shapes, edges, lanes, pool)
 
 
@@ -129,46 +144,87 @@ def _back_edges(model: BpmnModel, succ: dict[str, list[str]]) -> set[tuple[str, 
     return back
 
 
-def _rows(model: BpmnModel, column: dict[str, int]) -> dict[str, int]:
-    """Row within the lane: nodes of one column and lane, ordered by the mean row
-    of their predecessors."""
+def _rows(model: BpmnModel, column: dict[str, int]) -> dict[str, float]:
+    """Row within the lane (0 = top; fractional rows centre a node on its
+    neighbours): sweeps left to right and back, each placing a node at the mean
+    row of its neighbours in the previous column, then spreading the nodes of one
+    column and lane at least a row apart."""
     preds: dict[str, list[str]] = {n.id: [] for n in model.nodes}
+    succs: dict[str, list[str]] = {n.id: [] for n in model.nodes}
     for f in model.flows:
         if column[f.source] < column[f.target]:
             preds[f.target].append(f.source)
-    rows: dict[str, int] = {}
-    cells: dict[tuple[str, int], list[BpmnNode]] = {}
-    for n in sorted(model.nodes, key=lambda n: column[n.id]):
-        lane = n.lane if n.lane in model.lanes else ""
-        cells.setdefault((lane or "", column[n.id]), []).append(n)
-    for key in sorted(cells, key=lambda k: k[1]):
-        members = cells[key]
-
-        def weight(n: BpmnNode) -> float:
-            known = [rows[p] for p in preds[n.id] if p in rows]
-            return sum(known) / len(known) if known else 0.0
-
-        members.sort(key=weight)
-        used: set[int] = set()
-        for n in members:
-            want = round(weight(n))
-            while want in used:
-                want += 1
-            used.add(want)
-            rows[n.id] = want
+            succs[f.source].append(f.target)
+    lanes = {n.id: n.lane if n.lane in model.lanes else "" for n in model.nodes}
+    cells: dict[tuple[str, int], list[str]] = {}
+    for n in model.nodes:
+        cells.setdefault((lanes[n.id], column[n.id]), []).append(n.id)
+    order = sorted(cells, key=lambda k: k[1])
+    rows: dict[str, float] = {}
+    for key in order:
+        _spread(cells[key], rows, preds, default=0.0)
+    for _ in range(3):
+        for key in reversed(order):
+            _spread(cells[key], rows, succs, default=None)
+        for key in order:
+            _spread(cells[key], rows, preds, default=None)
+    for lane in set(lanes.values()):
+        ids = [node_id for node_id in rows if lanes[node_id] == lane]
+        low = min(rows[node_id] for node_id in ids)
+        for node_id in ids:
+            rows[node_id] -= low
     return rows
 
 
-def _route(a: Bounds, b: Bounds) -> list[tuple[float, float]]:
+def _spread(
+    members: list[str],
+    rows: dict[str, float],
+    near: dict[str, list[str]],
+    default: float | None,
+) -> None:
+    def want(n: str) -> float:
+        known = [rows[m] for m in near[n] if m in rows]
+        if known:
+            return sum(known) / len(known)
+        return rows.get(n, 0.0) if default is None else default
+
+    wanted = sorted((want(n), i, n) for i, n in enumerate(members))
+    placed: list[float] = []
+    for w, _, _ in wanted:
+        placed.append(w if not placed else max(w, placed[-1] + 1))
+    shift = sum(p - w for p, (w, _, _) in zip(placed, wanted, strict=True)) / len(placed)
+    for p, (_, _, n) in zip(placed, wanted, strict=True):
+        rows[n] = p - shift
+
+
+def _route_back(
+    a: Bounds, b: Bounds, shapes: dict[str, Bounds], gap: float
+) -> list[tuple[float, float]]:
+    """A loop-back flow: down from the source, left below every node in between,
+    up into the target."""
+    ax, bx = a.center[0], b.center[0]
+    band = [s for s in shapes.values() if bx - 1 <= s.center[0] <= ax + 1 and _overlaps(s, a, b)]
+    low = max(s.y + s.height for s in band) + gap
+    return [(ax, a.y + a.height), (ax, low), (bx, low), (bx, b.y + b.height)]
+
+
+def _overlaps(s: Bounds, a: Bounds, b: Bounds) -> bool:
+    """``s`` lies vertically near the two ends (same lane band, roughly)."""
+    top = min(a.y, b.y) - 2 * ROW
+    bottom = max(a.y + a.height, b.y + b.height) + 2 * ROW
+    return s.y < bottom and s.y + s.height > top
+
+
+def _route(a: Bounds, b: Bounds, *, fan_out: bool, fan_in: bool) -> list[tuple[float, float]]:
+    """Orthogonal waypoints: out of a split vertically then across, into a join
+    across then vertically, otherwise across with one bend before the target."""
     ax, ay = a.center
     bx, by = b.center
-    if bx > ax:
-        start = (a.x + a.width, ay)
-        end = (b.x, by)
-        if abs(ay - by) < 1:
-            return [start, end]
-        mid = (start[0] + end[0]) / 2
-        return [start, (mid, ay), (mid, by), end]
-    # back flow: down from the source, along below both, up into the target
-    low = max(a.y + a.height, b.y + b.height) + 20
-    return [(ax, a.y + a.height), (ax, low), (bx, low), (bx, b.y + b.height)]
+    if abs(ay - by) < 1:
+        return [(a.x + a.width, ay), (b.x, by)]
+    if fan_out:
+        return [(ax, a.y if by < ay else a.y + a.height), (ax, by), (b.x, by)]
+    if fan_in:
+        return [(a.x + a.width, ay), (bx, ay), (bx, b.y if ay < by else b.y + b.height)]
+    bend = b.x - 20
+    return [(a.x + a.width, ay), (bend, ay), (bend, by), (b.x, by)]
