@@ -152,3 +152,27 @@ def test_discovered_tree_to_bpmn_keeps_all_activities() -> None:
     tree = mine({("a", "b", "c"): 3, ("a", "c", "b"): 2, ("a", "d"): 1})
     model = tree_to_bpmn(tree)
     assert sorted(model.tasks) == ["a", "b", "c", "d"]
+
+
+def test_layout_keeps_shapes_apart_and_in_their_lane(tiny_log: EventLog) -> None:
+    from opexflow.models.layout import layout
+
+    model = discover(tiny_log, noise=0.0).bpmn
+    lay = layout(model)
+    boxes = list(lay.shapes.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart_x = a.x + a.width <= b.x or b.x + b.width <= a.x
+            apart_y = a.y + a.height <= b.y or b.y + b.height <= a.y
+            assert apart_x or apart_y
+    for n in model.nodes:
+        band, box = lay.lanes[n.lane or ""], lay.shapes[n.id]
+        assert band.y <= box.y and box.y + box.height <= band.y + band.height
+
+
+def test_a_bare_petri_net_has_no_bpmn_form() -> None:
+    from opexflow.errors import InputError
+    from opexflow.models import model_from, tree_to_net
+
+    with pytest.raises(InputError, match="Petri"):
+        model_from(tree_to_net(Leaf("a"))).to_bpmn_xml()

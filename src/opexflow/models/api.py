@@ -45,9 +45,18 @@ class Model:
     noise: float | None = None
 
     def to_bpmn_xml(self) -> str:
-        """The BPMN 2.0 XML (with diagram) of this model."""
+        """The BPMN 2.0 XML (with diagram) of this model.
+
+        Raises:
+            InputError: the model is a bare Petri net, without a BPMN form.
+        """
         from opexflow.models.bpmn_xml import to_xml
 
+        if not self.bpmn.nodes:
+            raise InputError(
+                "这个模型只有 Petri 网，没有 BPMN 形式 / this model is a bare Petri net "
+                "without a BPMN form; discover it or read it from a .bpmn file"
+            )
         return to_xml(self.bpmn)
 
     @cached_property
@@ -153,10 +162,7 @@ def model_from(source: Model | BpmnModel | PetriNet | str | Path) -> Model:
         source = read_bpmn(source)
     if isinstance(source, BpmnModel):
         return Model(bpmn_to_net(source), source)
-    from opexflow.models.bpmn import BpmnModel as _B
-
-    empty = _B("Process_1", "process", (), ())
-    return Model(source, empty)
+    return Model(source, BpmnModel("Process_1", "process", (), ()))
 
 
 def replay(

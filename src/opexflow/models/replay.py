@@ -9,7 +9,6 @@ Fitness is PM4Py's: with ``m`` missing, ``c`` consumed, ``r`` remaining and
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -166,23 +165,10 @@ def _replay_one(c: CompiledNet, trace: tuple[str, ...], cases: int) -> VariantFi
 
 def _expected_next(c: CompiledNet, marking: Frozen) -> tuple[str, ...]:
     """Activities waiting on left-over tokens (through silent transitions)."""
-    left = [p for p, n in marking if n > c.final.get(p, 0)]
-    seen = set(left)
-    out: dict[str, None] = {}
-    queue = deque(left)
-    while queue:
-        p = queue.popleft()
-        for t, ins in enumerate(c.ins):
-            if p not in ins:
-                continue
-            label = c.labels[t]
-            if label is not None:
-                out.setdefault(label)
-                continue
-            for q in c.outs[t]:
-                if q not in seen:
-                    seen.add(q)
-                    queue.append(q)
+    out: set[str] = set()
+    for p, n in marking:
+        if n > c.final.get(p, 0):
+            out |= c.waiting[p]
     return tuple(sorted(out))
 
 

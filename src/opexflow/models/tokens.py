@@ -62,6 +62,7 @@ class CompiledNet:
     default: dict[str, int] = field(init=False)
     silent_out: list[list[int]] = field(init=False)
     paths: list[dict[int, tuple[int, ...]]] = field(init=False)
+    waiting: list[frozenset[str]] = field(init=False)
     initial: Frozen = field(init=False)
     final: dict[int, int] = field(init=False)
     _steps: dict[tuple[Frozen, str], Step] = field(init=False, default_factory=dict)
@@ -99,6 +100,7 @@ class CompiledNet:
                 for p in self.ins[i]:
                     self.silent_out[p].append(i)
         self.paths = [self._shortest_silent_paths(p) for p in range(len(self.names))]
+        self.waiting = [self._visible_after(p) for p in range(len(self.names))]
         self.initial = tuple((index[p], 1) for p in net.initial)
         self.final = {index[p]: 1 for p in net.final}
 
@@ -114,6 +116,28 @@ class CompiledNet:
                         if q != start:
                             queue.append((q, found[q]))
         return found
+
+    def _visible_after(self, place: int) -> frozenset[str]:
+        """Activities a token in ``place`` waits for, directly or through silent
+        transitions."""
+        users: list[list[int]] = [[] for _ in self.names]
+        for t, ins in enumerate(self.ins):
+            for p in ins:
+                users[p].append(t)
+        seen, labels = {place}, set()
+        queue = deque([place])
+        while queue:
+            p = queue.popleft()
+            for t in users[p]:
+                label = self.labels[t]
+                if label is not None:
+                    labels.add(label)
+                    continue
+                for q in self.outs[t]:
+                    if q not in seen:
+                        seen.add(q)
+                        queue.append(q)
+        return frozenset(labels)
 
     # -- semantics ---------------------------------------------------------------
 
