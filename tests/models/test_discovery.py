@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from opexflow.models import discovery
+from opexflow.models.cuts import graph_of
 from opexflow.models.discovery import fall_through, mine
 from opexflow.models.tree import TAU, Leaf, Node, Operator
 
@@ -82,8 +83,9 @@ def test_fall_through_strict_tau_loop() -> None:
 def test_fall_through_tau_loop() -> None:
     # a restarts after b, which is not an end activity: only the non-strict split applies.
     log = {("a", "b", "a", "c"): 1}
-    assert discovery._strict_tau_loop(log) is None
-    assert discovery._tau_loop(log) == (Operator.LOOP, [{("a", "b"): 1, ("a", "c"): 1}, {}])
+    g = graph_of(log)
+    assert discovery._strict_tau_loop(log, g) is None
+    assert discovery._tau_loop(log, g) == (Operator.LOOP, [{("a", "b"): 1, ("a", "c"): 1}, {}])
 
 
 def test_fall_through_flower() -> None:

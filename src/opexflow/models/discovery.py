@@ -73,7 +73,7 @@ class _Miner:
         g = cuts.graph_of(log)
         step = find_cut(log, g) or find_cut(log, filter_graph(g, self.noise))
         if step is None:
-            step = fall_through(log)
+            step = fall_through(log, g)
         op, logs = step
         return Node(op, tuple(self.mine(sub) for sub in logs))
 
@@ -113,13 +113,17 @@ def filter_graph(g: Graph, noise: float) -> Graph:
 # -- fall-throughs -----------------------------------------------------------------
 
 
-def fall_through(log: VariantLog) -> Step:
-    """The first fall-through that applies; the flower model always does."""
-    for attempt in (_activity_once_per_trace, _activity_concurrent, _strict_tau_loop, _tau_loop):
-        step = attempt(log)
-        if step is not None:
-            return step
-    return _flower(log)
+def fall_through(log: VariantLog, g: Graph | None = None) -> Step:
+    """The first fall-through that applies; the flower model always does.
+    ``g`` is the log's directly-follows graph, if already known."""
+    g = g or cuts.graph_of(log)
+    step = (
+        _activity_once_per_trace(log)
+        or _activity_concurrent(log, g)
+        or _strict_tau_loop(log, g)
+        or _tau_loop(log, g)
+    )
+    return step or _flower(log)
 
 
 def _alphabet(log: VariantLog) -> list[str]:
@@ -140,8 +144,7 @@ def _activity_once_per_trace(log: VariantLog) -> Step | None:
     the rest."""
     candidates = set(_alphabet(log))
     for trace in log:
-        counts = Counter(trace)
-        candidates &= {a for a, c in counts.items() if c == 1}
+        candidates = {a for a in candidates if trace.count(a) == 1}
         if not candidates:
             return None
     return _split_off(log, min(candidates))
@@ -151,10 +154,9 @@ def _has_cut(g: Graph) -> bool:
     return any(detect(g) is not None for _, detect in _CUTS)
 
 
-def _activity_concurrent(log: VariantLog) -> Step | None:
+def _activity_concurrent(log: VariantLog, g: Graph) -> Step | None:
     """The first activity (by name) whose removal leaves a log with a cut runs in
     parallel to the rest."""
-    g = cuts.graph_of(log)
     bridges = _bridges(log)
     for a in _alphabet(log):
         if _has_cut(_graph_without(g, a, bridges.get(a))):
@@ -206,8 +208,7 @@ def _graph_without(g: Graph, a: str, bridge: Bridge | None) -> Graph:
     return Graph(dict(edges), dict(start), dict(end))
 
 
-def _tau_loop_log(log: VariantLog, *, strict: bool) -> VariantLog:
-    g = cuts.graph_of(log)
+def _tau_loop_log(log: VariantLog, g: Graph, *, strict: bool) -> VariantLog:
     out: Counter[cuts.Trace] = Counter()
     for trace, n in log.items():
         x = 0
@@ -219,15 +220,15 @@ def _tau_loop_log(log: VariantLog, *, strict: bool) -> VariantLog:
     return dict(out)
 
 
-def _strict_tau_loop(log: VariantLog) -> Step | None:
+def _strict_tau_loop(log: VariantLog, g: Graph) -> Step | None:
     """Split traces where an end activity is followed by a start activity:
     ``loop(split log, tau)``."""
-    return _tau_loop(log, strict=True)
+    return _tau_loop(log, g, strict=True)
 
 
-def _tau_loop(log: VariantLog, *, strict: bool = False) -> Step | None:
+def _tau_loop(log: VariantLog, g: Graph, *, strict: bool = False) -> Step | None:
     """Split traces before every start activity: ``loop(split log, tau)``."""
-    split = _tau_loop_log(log, strict=strict)
+    split = _tau_loop_log(log, g, strict=strict)
     if sum(split.values()) > sum(log.values()):
         return Operator.LOOP, [split, {}]
     return None
