@@ -35,12 +35,16 @@ def test_discover_json_and_bpmn_file(write_csv: Callable[..., Path], tmp_path: P
     assert data["replay"]["cases"] == 3
     assert data["bpmn"]["lanes"] == 3
     assert read_bpmn(out).tasks == ["登记", "审核", "放款"]
+    assert data["map"] is None
 
 
-def test_discover_text_output(write_csv: Callable[..., Path]) -> None:
-    result = runner.invoke(app, ["discover", str(write_csv(CSV)), *MAP])
+def test_discover_text_output_with_a_simplified_map(write_csv: Callable[..., Path]) -> None:
+    result = runner.invoke(app, ["discover", str(write_csv(CSV)), *MAP, "--map", "0.6"])
     assert result.exit_code == 0, result.output
     assert "fitness" in result.stdout and "precision" in result.stdout
+    # The main variant (2 of 3 cases) alone covers 0.6: 3 activities, 4 edges of 5.
+    assert "3/3 activities, 4/5 edges, covering 66.7% of 3 cases" in result.stdout
+    assert "登记 → 审核  2" in result.stdout
 
 
 def test_replay_on_a_model_lists_deviations(write_csv: Callable[..., Path], tmp_path: Path) -> None:
