@@ -99,7 +99,15 @@ if TYPE_CHECKING:
     from opexflow.logs.canonical import import_log
     from opexflow.logs.read import read_log
     from opexflow.logs.schema import EventLog
-    from opexflow.models.api import Model, Quality, discover, fitness, model_quality, precision, replay
+    from opexflow.models.api import (
+        Model,
+        Quality,
+        discover,
+        fitness,
+        model_quality,
+        precision,
+        replay,
+    )
     from opexflow.models.bpmn import BpmnModel
     from opexflow.models.bpmn_xml import read_bpmn
     from opexflow.models.replay import Replay
