@@ -27,7 +27,14 @@ NS = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
     "di": "http://www.omg.org/spec/DD/20100524/DI",
 }
-NODES = ("task", "startEvent", "endEvent", "exclusiveGateway", "parallelGateway")
+NODES = (
+    "task",
+    "startEvent",
+    "endEvent",
+    "exclusiveGateway",
+    "parallelGateway",
+    "intermediateThrowEvent",
+)
 
 
 def check_structure(xml: str) -> etree._Element:
@@ -176,3 +183,57 @@ def test_a_bare_petri_net_has_no_bpmn_form() -> None:
 
     with pytest.raises(InputError, match="Petri"):
         model_from(tree_to_net(Leaf("a"))).to_bpmn_xml()
+
+
+CAMUNDA = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs" targetNamespace="x">
+  <bpmn:collaboration id="Collab"><bpmn:participant id="P" processRef="Order" /></bpmn:collaboration>
+  <bpmn:process id="Order" name="订单" isExecutable="true">
+    <bpmn:laneSet id="LS">
+      <bpmn:lane id="L1" name="销售部"><bpmn:flowNodeRef>S</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Check</bpmn:flowNodeRef><bpmn:flowNodeRef>G</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="L2" name="仓储部"><bpmn:flowNodeRef>Wait</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Ship</bpmn:flowNodeRef><bpmn:flowNodeRef>E</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="S"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Check" name="审核订单" camunda:assignee="sales">
+      <bpmn:documentation>人工审核</bpmn:documentation>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:eventBasedGateway id="G"><bpmn:incoming>f2</bpmn:incoming>
+      <bpmn:outgoing>f3</bpmn:outgoing><bpmn:outgoing>f4</bpmn:outgoing></bpmn:eventBasedGateway>
+    <bpmn:intermediateCatchEvent id="Wait" name="付款到账"><bpmn:incoming>f3</bpmn:incoming>
+      <bpmn:outgoing>f5</bpmn:outgoing><bpmn:messageEventDefinition /></bpmn:intermediateCatchEvent>
+    <bpmn:serviceTask id="Ship" name="发货"><bpmn:incoming>f5</bpmn:incoming>
+      <bpmn:outgoing>f6</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:endEvent id="E"><bpmn:incoming>f6</bpmn:incoming><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Check" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Check" targetRef="G" />
+    <bpmn:sequenceFlow id="f3" sourceRef="G" targetRef="Wait" />
+    <bpmn:sequenceFlow id="f4" sourceRef="G" targetRef="E" name="超时 timeout" />
+    <bpmn:sequenceFlow id="f5" sourceRef="Wait" targetRef="Ship" />
+    <bpmn:sequenceFlow id="f6" sourceRef="Ship" targetRef="E" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_camunda_style_file_with_lanes_and_typed_tasks() -> None:
+    model = from_xml(CAMUNDA)
+    assert model.name == "订单"
+    assert model.lanes == ("销售部", "仓储部")
+    assert {n.id: n.kind for n in model.nodes} == {
+        "S": "startEvent",
+        "Check": "task",
+        "G": "exclusiveGateway",
+        "Wait": "intermediateEvent",
+        "Ship": "task",
+        "E": "endEvent",
+    }
+    assert model.node("Ship").lane == "仓储部"
+    r = replay_variants(bpmn_to_net(model), [(("审核订单", "发货"), 3), (("审核订单",), 1)])
+    assert r.fitness == 1.0
+    check_structure(to_xml(model))

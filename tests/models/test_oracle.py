@@ -33,6 +33,7 @@ LOGS = [
     "helpdesk.xes.gz",
     "sepsis.csv",
     "roadtraffic100traces.xes",
+    "07_bpic2013_incidents.xes.gz",
     pytest.param("bpic2012.xes.gz", marks=pytest.mark.slow),
 ]
 SEPSIS = ("Case ID", "Activity", "Complete Timestamp")
