@@ -63,6 +63,11 @@ def _rows(session: Session, user: User, project: Project) -> list[CurrentStateRo
     return items.list_(session, CurrentStateRow, actor=user, project_id=project.id)
 
 
+def _table1(session: Session, user: User, project: Project) -> list[tuple[Any, ...]]:
+    fields = "step activity department role minutes_per_step problem_types description".split()
+    return [tuple(getattr(r, f) for f in fields) for r in _rows(session, user, project)]
+
+
 def test_table1_imports_the_seed_layout_with_chinese_headers(
     session: Session, project: Project, leader: User, tmp_path: Path
 ) -> None:
@@ -163,18 +168,7 @@ def test_table1_round_trip(
         project_id=project.id,
         source=_sheet(tmp_path / "in.xlsx", SEED_TABLE1),
     )
-    before = [
-        (
-            r.step,
-            r.activity,
-            r.department,
-            r.role,
-            r.minutes_per_step,
-            r.problem_types,
-            r.description,
-        )
-        for r in _rows(session, leader, project)
-    ]
+    before = _table1(session, leader, project)
     out = tmp_path / f"out-{lang}.xlsx"
     export_table1(session, actor=leader, project_id=project.id, out=out, lang=lang)
     ws = load_workbook(out).active
@@ -186,19 +180,7 @@ def test_table1_round_trip(
     assert ws.cell(3, 7).value == ("效率、协同" if lang == "zh" else "efficiency, collaboration")
     result = import_table1(session, actor=leader, project_id=project.id, source=out, replace=True)
     assert (result.rows, result.replaced, result.lang) == (4, 4, lang)
-    after = [
-        (
-            r.step,
-            r.activity,
-            r.department,
-            r.role,
-            r.minutes_per_step,
-            r.problem_types,
-            r.description,
-        )
-        for r in _rows(session, leader, project)
-    ]
-    assert after == before
+    assert _table1(session, leader, project) == before
 
 
 def test_a_viewer_may_export_but_not_import(
