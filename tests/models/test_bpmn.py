@@ -237,3 +237,20 @@ def test_a_camunda_style_file_with_lanes_and_typed_tasks() -> None:
     r = replay_variants(bpmn_to_net(model), [(("审核订单", "发货"), 3), (("审核订单",), 1)])
     assert r.fitness == 1.0
     check_structure(to_xml(model))
+
+
+def test_an_imported_diagram_is_kept_on_export() -> None:
+    model = read_bpmn(dataset("models/running-example.bpmn"))
+    assert model.has_diagram()
+    again = from_xml(to_xml(model))
+    assert again.diagram is not None and model.diagram is not None
+    assert again.diagram.shapes == model.diagram.shapes
+    assert again.diagram.edges == model.diagram.edges
+
+
+def test_a_model_without_diagram_is_laid_out() -> None:
+    model = from_xml(CAMUNDA)
+    assert not model.has_diagram()
+    again = from_xml(to_xml(model))
+    assert again.has_diagram()
+    assert set(again.diagram.lanes) == {"销售部", "仓储部"}  # type: ignore[union-attr]

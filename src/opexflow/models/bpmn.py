@@ -49,14 +49,49 @@ class SequenceFlow:
 
 
 @dataclass(frozen=True, slots=True)
+class Bounds:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Shapes by node id, waypoints by flow id, lane bands by lane name and the
+    pool around them (``None`` without lanes)."""
+
+    shapes: dict[str, Bounds]
+    edges: dict[str, list[tuple[float, float]]]
+    lanes: dict[str, Bounds]
+    pool: Bounds | None
+
+
+@dataclass(frozen=True, slots=True)
 class BpmnModel:
-    """A BPMN process: nodes, sequence flows and, optionally, lanes (in order)."""
+    """A BPMN process: nodes, sequence flows and, optionally, lanes (in order)
+    and the diagram read from a file (``None``: laid out automatically on export)."""
 
     id: str
     name: str
     nodes: tuple[BpmnNode, ...]
     flows: tuple[SequenceFlow, ...]
     lanes: tuple[str, ...] = ()
+    diagram: Layout | None = field(default=None, compare=False)
+
+    def has_diagram(self) -> bool:
+        """Whether ``diagram`` places every node and every flow."""
+        d = self.diagram
+        return (
+            d is not None
+            and all(n.id in d.shapes for n in self.nodes)
+            and all(f.id in d.edges and len(d.edges[f.id]) >= 2 for f in self.flows)
+            and all(lane in d.lanes for lane in self.lanes)
+        )
 
     def node(self, node_id: str) -> BpmnNode:
         for n in self.nodes:

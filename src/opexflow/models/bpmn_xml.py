@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from opexflow.errors import LogFormatError, NotFoundError
-from opexflow.models.bpmn import BpmnModel, BpmnNode, Kind, SequenceFlow
-from opexflow.models.layout import Bounds, layout
+from opexflow.models.bpmn import Bounds, BpmnModel, BpmnNode, Kind, Layout, SequenceFlow
+from opexflow.models.layout import layout
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -61,8 +61,9 @@ _IGNORED = {
 
 
 def to_xml(model: BpmnModel) -> str:
-    """The model as BPMN 2.0 XML with a laid-out diagram."""
-    lay = layout(model)
+    """The model as BPMN 2.0 XML with its diagram: the one read with it when it
+    places every node and flow, otherwise laid out automatically."""
+    lay = model.diagram if model.diagram is not None and model.has_diagram() else layout(model)
     pid = model.id
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -100,16 +101,15 @@ def to_xml(model: BpmnModel) -> str:
     out.append("  </bpmn:process>")
     out.append('  <bpmndi:BPMNDiagram id="BPMNDiagram_1">')
     out.append(f'    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="{plane_of}">')
-    if lay.pool is not None:
-        out.append(_shape("Participant_1", lay.pool, ' isHorizontal="true"'))
-    for i, (lane, b) in enumerate(lay.lanes.items(), start=1):
-        del lane
-        out.append(_shape(f"Lane_{i}", b, ' isHorizontal="true"'))
+    if model.lanes:
+        out.append(_shape("Participant_1", _pool(lay), ' isHorizontal="true"'))
+    for i, lane in enumerate(model.lanes, start=1):
+        out.append(_shape(f"Lane_{i}", lay.lanes[lane], ' isHorizontal="true"'))
     for n in model.nodes:
         extra = ' isMarkerVisible="true"' if n.kind == "exclusiveGateway" else ""
         out.append(_shape(n.id, lay.shapes[n.id], extra))
     for f in model.flows:
-        points = "".join(f'<di:waypoint x="{x:.0f}" y="{y:.0f}" />' for x, y in lay.edges[f.id])
+        points = "".join(f'<di:waypoint x="{_num(x)}" y="{_num(y)}" />' for x, y in lay.edges[f.id])
         out.append(
             f'      <bpmndi:BPMNEdge id="{f.id}_di" bpmnElement="{f.id}">{points}</bpmndi:BPMNEdge>'
         )
@@ -132,10 +132,25 @@ def _lane_set(model: BpmnModel) -> list[str]:
     return out
 
 
+def _num(v: float) -> str:
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
+def _pool(lay: Layout) -> Bounds:
+    if lay.pool is not None:
+        return lay.pool
+    boxes = list(lay.lanes.values())
+    x, y = min(b.x for b in boxes), min(b.y for b in boxes)
+    right = max(b.x + b.width for b in boxes)
+    bottom = max(b.y + b.height for b in boxes)
+    return Bounds(x - 30, y, right - x + 30, bottom - y)
+
+
 def _shape(element: str, b: Bounds, extra: str = "") -> str:
     return (
         f'      <bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}"{extra}>'
-        f'<dc:Bounds x="{b.x:.0f}" y="{b.y:.0f}" width="{b.width:.0f}" height="{b.height:.0f}" />'
+        f'<dc:Bounds x="{_num(b.x)}" y="{_num(b.y)}" width="{_num(b.width)}" '
+        f'height="{_num(b.height)}" />'
         "</bpmndi:BPMNShape>"
     )
 
@@ -211,7 +226,42 @@ def from_xml(data: bytes | str, *, source: str = "BPMN") -> BpmnModel:
         tuple(nodes),
         tuple(flows),
         lane_names,
+        _read_diagram(root, process),
     )
+
+
+def _read_diagram(root: etree._Element, process: etree._Element) -> Layout | None:
+    """Shapes and edges of the first diagram, keyed like the model (lanes by name)."""
+    plane = root.find(f"{{{BPMNDI}}}BPMNDiagram/{{{BPMNDI}}}BPMNPlane")
+    if plane is None:
+        return None
+    lane_name = {
+        lane.get("id"): lane.get("name") or lane.get("id") or "lane"
+        for lane in process.iter(f"{{{MODEL}}}lane")
+    }
+    participants = {p.get("id") for p in root.iter(f"{{{MODEL}}}participant")}
+    shapes: dict[str, Bounds] = {}
+    lanes: dict[str, Bounds] = {}
+    pool = None
+    for shape in plane.iter(f"{{{BPMNDI}}}BPMNShape"):
+        b = shape.find(f"{{{DC}}}Bounds")
+        element = shape.get("bpmnElement", "")
+        if b is None:
+            continue
+        box = Bounds(*(float(b.get(k, "0")) for k in ("x", "y", "width", "height")))
+        if element in lane_name:
+            lanes[lane_name[element]] = box
+        elif element in participants:
+            pool = box
+        else:
+            shapes[element] = box
+    edges = {
+        e.get("bpmnElement", ""): [
+            (float(p.get("x", "0")), float(p.get("y", "0"))) for p in e.iter(f"{{{DI}}}waypoint")
+        ]
+        for e in plane.iter(f"{{{BPMNDI}}}BPMNEdge")
+    }
+    return Layout(shapes, edges, lanes, pool)
 
 
 def _kind(tag: str, source: str, element: str) -> Kind | None:

@@ -8,9 +8,7 @@ orthogonal waypoints; a flow going back is routed below its lane.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from opexflow.models.bpmn import BpmnModel
+from opexflow.models.bpmn import Bounds, BpmnModel, Layout
 
 SIZES = {
     "task": (100.0, 80.0),
@@ -26,31 +24,8 @@ LANE_HEADER = 30.0
 MARGIN = 40.0
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def center(self) -> tuple[float, float]:
-        return (self.x + self.width / 2, self.y + self.height / 2)
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Shapes by node id, waypoints by flow id, lane bands by lane name and the
-    pool around them (``None`` without lanes)."""
-
-    shapes: dict[str, Bounds]
-    edges: dict[str, list[tuple[float, float]]]
-    lanes: dict[str, Bounds]
-    pool: Bounds | None
-
-
 def layout(model: BpmnModel) -> Layout:
-    """Coordinates for every node and flow of ``model``."""
+    """Coordinates for every node and flow of ``model`` (ignores ``model.diagram``)."""
     column = _columns(model)
     rows = _rows(model, column)
     lane_names = list(model.lanes) or [""]
