@@ -313,24 +313,38 @@ def _converters(table: Table) -> dict[str, Any]:
     return out
 
 
-def _rows(path: Path, folder: Path, table: Table, expected: int) -> list[dict[str, Any]]:
+def _rows(
+    path: Path, folder: Path, table: Table, where: dict[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The table's rows from the archive, one at a time, as values for an INSERT.
+
+    Read twice: once to check every row before anything is written, then to
+    insert them; a large audit trail never has to fit in memory.
+    """
     convert = _converters(table)
     known = {c.name for c in table.columns}
-    rows: list[dict[str, Any]] = []
     file = folder / "tables" / f"{table.name}.jsonl"
     try:
-        for line in file.read_text(encoding="utf-8").splitlines():
-            raw = json.loads(line)
-            row = {k: v for k, v in raw.items() if k in known}
-            for name, fn in convert.items():
-                if row.get(name) is not None:
-                    row[name] = fn(row[name])
-            rows.append(row)
+        with file.open(encoding="utf-8") as fh:
+            for line in fh:
+                raw = json.loads(line)
+                row = {k: v for k, v in raw.items() if k in known}
+                for name, fn in convert.items():
+                    if row.get(name) is not None:
+                        row[name] = fn(row[name])
+                if where is not None and "dataset" in row:
+                    row["dataset"] = where.get(Path(str(row["dataset"])).name, row["dataset"])
+                yield row
     except (OSError, ValueError, AttributeError) as exc:
         raise _damaged(path, f"tables/{table.name}.jsonl: {exc}") from None
-    if len(rows) != expected:
-        raise _damaged(path, f"{table.name} has {len(rows)} rows, the manifest says {expected}")
-    return rows
+
+
+def _check_rows(path: Path, folder: Path, manifest: Manifest) -> None:
+    for table in _tables():
+        expected = manifest.tables.get(table.name, 0)
+        found = sum(1 for _ in _rows(path, folder, table))
+        if found != expected:
+            raise _damaged(path, f"{table.name} has {found} rows, the manifest says {expected}")
 
 
 def _has_data(connection: Connection) -> list[str]:
@@ -381,12 +395,10 @@ def restore(
         folder = Path(tmp)
         _extract(path, folder)
         manifest = _read_manifest(path, folder)
-        rows = {t.name: _rows(path, folder, t, manifest.tables.get(t.name, 0)) for t in _tables()}
+        _check_rows(path, folder, manifest)
         added, where = _place_datasets(folder, data_dir, manifest.datasets)
-        for row in rows.get("event_logs", []):
-            row["dataset"] = where.get(Path(str(row["dataset"])).name, row["dataset"])
         try:
-            _load(db, rows, manifest, force)
+            _load(db, path, folder, manifest, force, where)
         except BaseException:
             for p in added:
                 shutil.rmtree(p, ignore_errors=True)
@@ -395,7 +407,7 @@ def restore(
 
 
 def _load(
-    db: Database, rows: dict[str, list[dict[str, Any]]], manifest: Manifest, force: bool
+    db: Database, path: Path, folder: Path, manifest: Manifest, force: bool, where: dict[str, str]
 ) -> None:
     with db.engine.connect() as conn, conn.begin():
         dialects.begin_explicitly(conn)
@@ -410,7 +422,7 @@ def _load(
             _alembic(conn, "downgrade", "base")
         _alembic(conn, "upgrade", manifest.revision)
         for table in _tables():
-            for chunk in _chunks(rows[table.name]):
+            for chunk in _chunks(_rows(path, folder, table, where)):
                 try:
                     conn.execute(insert(table), chunk)
                 except SQLAlchemyError as exc:
@@ -423,6 +435,12 @@ def _load(
         dialects.reset_sequences(conn, [t.name for t in _tables() if "id" in t.columns])
 
 
-def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for i in range(0, len(rows), BATCH):
-        yield rows[i : i + BATCH]
+def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == BATCH:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
