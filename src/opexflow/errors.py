@@ -57,8 +57,10 @@ class OpexflowError(Exception):
         *,
         location: Location | None = None,
         errors: list[dict[str, object]] | None = None,
+        message_zh: str | None = None,
     ) -> None:
         self.message = message
+        self.message_zh = message_zh
         self.location = location
         self.errors = errors or []
         super().__init__(f"{location}: {message}" if location and str(location) else message)

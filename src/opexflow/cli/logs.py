@@ -1,4 +1,4 @@
-"""Commands on event logs: import, diagnose, demo-data, demo."""
+"""Commands on event logs: import, diagnose, demo-data."""
 
 from __future__ import annotations
 
@@ -163,16 +163,6 @@ def _write_html(result: Any, path: Path, lang: str, title: str | None = None) ->
     write_report(report_data(result, title=title), path, lang="en" if lang == "en" else "zh")
 
 
-_DEMO_TITLES = {
-    "activation_before": ("用户注册激活流程(YH-LC01,优化前)", "User activation (YH-LC01), before"),
-    "activation_after": (
-        "用户注册激活流程(YH-LC01,A组试点后)",
-        "User activation (YH-LC01), team A pilot",
-    ),
-    "fulfilment": ("订单履约流程(DD-LC01)", "Order fulfilment (DD-LC01)"),
-}
-
-
 def _print_diagnosis(result: Any, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -210,33 +200,3 @@ def demo_data(
         paths = write_demo_logs(out, events=events, seed=seed, formats=(fmt,))  # type: ignore[arg-type]
     for name, path in paths.items():
         typer.echo(f"{name}: {path}")
-
-
-@app.command()
-def demo(
-    events: Annotated[
-        int, typer.Option("--events", help="About how many events per demo log.")
-    ] = 20000,
-    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where to put the demo.")] = Path(
-        "opexflow-data"
-    ),
-    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
-) -> None:
-    """Build the demo logs, diagnose them and write the HTML reports (prints their paths)."""
-    with errors(False):
-        from opexflow.analysis.diagnose import diagnose as run
-        from opexflow.demo import write_demo_logs
-        from opexflow.logs import read_log
-
-        logs = write_demo_logs(data_dir / "demo", events=events, formats=("csv",))
-        reports = []
-        with progress_bar(True) as progress:
-            for name, path in logs.items():
-                ev = read_log(path, data_dir=data_dir, progress=progress)
-                out = data_dir / "reports" / f"{name}.{lang}.html"
-                zh, en = _DEMO_TITLES.get(name, (name, name))
-                sla = 1.0 if "activation" in name else 72.0
-                _write_html(run(ev, sla=sla), out, lang, title=zh if lang == "zh" else en)
-                reports.append(out)
-    for r in reports:
-        typer.echo(f"report: {r.resolve()}")

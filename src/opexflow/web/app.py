@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -49,7 +50,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.sessions = Sessions(secret_key(settings), settings.web.session_hours * 3600)
     app.state.limiter = LoginLimiter(settings.web.login_attempts, settings.web.login_window_seconds)
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(fmt_number=fmt_number, fmt_date=fmt_date, version=__version__)
+    templates.env.globals.update(
+        fmt_number=fmt_number,
+        fmt_date=functools.partial(fmt_date, tz=settings.tz),
+        version=__version__,
+    )
     app.state.templates = templates
     errors.install(app)
     app.include_router(api_router, prefix=errors.API_PREFIX)

@@ -7,6 +7,7 @@ login page when not logged in, or an error page.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opexflow.errors import OpexflowError
-from opexflow.web.i18n import Lang, request_lang
+from opexflow.web.i18n import Lang, request_lang, words
 
 API_PREFIX = "/api/v1"
 
@@ -71,7 +72,15 @@ def _html_error(
     response: Response = templates.TemplateResponse(
         request,
         name,
-        {"status": status, "message": message, "errors": errors, "lang": lang},
+        {
+            "status": status,
+            "message": message,
+            "errors": errors,
+            "lang": lang,
+            "user": None,
+            "csrf": "",
+            **words(lang),
+        },
         status_code=status,
     )
     if "hx-request" in request.headers:
@@ -81,12 +90,17 @@ def _html_error(
     return response
 
 
+log = logging.getLogger("opexflow.web")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(OpexflowError)
     async def _opexflow(request: Request, exc: OpexflowError) -> Response:
         if _wants_json(request):
             return JSONResponse(exc.to_dict(), status_code=exc.status)
-        return _html_error(request, exc.status, str(exc), exc.errors)
+        lang = request_lang(request)
+        message = exc.message_zh if lang == "zh" and exc.message_zh else str(exc)
+        return _html_error(request, exc.status, message, exc.errors)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -103,6 +117,21 @@ def install(app: FastAPI) -> None:
             }
             return JSONResponse(body, status_code=422)
         return _html_error(request, 422, message, errors)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # A bug: log it for us, and tell the user plainly without a traceback.
+        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        lang = request_lang(request)
+        message = (
+            "服务器内部错误,已记录日志;请稍后重试或联系管理员"
+            if lang == "zh"
+            else "internal error, logged on the server; try again or tell your admin"
+        )
+        if _wants_json(request):
+            body = {"ok": False, "error": message, "errors": [], "status": 500, "code": "internal"}
+            return JSONResponse(body, status_code=500)
+        return _html_error(request, 500, message, [])
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

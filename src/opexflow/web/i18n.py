@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from starlette.requests import Request
 
 from opexflow.web.security import LANG_COOKIE
-from opexflow.web.words import FIELDS, VALUES, WORDS
+from opexflow.web.words import AUDIT, FIELDS, VALUES, WORDS
 
 Lang = Literal["zh", "en"]
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
@@ -51,6 +52,7 @@ def words(lang: Lang) -> dict[str, Callable[..., str]]:
         "t": translator(lang),
         "tf": translator(lang, FIELDS),
         "tv": translator(lang, VALUES),
+        "ta": translator(lang, AUDIT),
     }
 
 
@@ -60,9 +62,10 @@ def fmt_number(value: float | int | None, lang: Lang, digits: int = 1) -> str:
     return format_decimal(round(value, digits), locale=LOCALES[lang])
 
 
-def fmt_date(value: date | datetime | None, lang: Lang) -> str:
+def fmt_date(value: date | datetime | None, lang: Lang, tz: str = "Asia/Shanghai") -> str:
+    """A date, or a time shown in the workspace's zone (stored times are UTC)."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, "yyyy-MM-dd HH:mm", locale=LOCALES[lang])
+        return format_datetime(value, "yyyy-MM-dd HH:mm", tzinfo=ZoneInfo(tz), locale=LOCALES[lang])
     return format_date(value, "yyyy-MM-dd", locale=LOCALES[lang])

@@ -13,14 +13,13 @@ import threading
 from pathlib import Path
 from typing import Any, Literal
 
-from opexflow.settings import get_settings
 from opexflow.workspace.processes import EventLogRecord
 
 _lock = threading.Lock()
 
 
-def _folder() -> Path:
-    folder = get_settings().data_dir / "reports"
+def _folder(data_dir: Path) -> Path:
+    folder = data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -31,15 +30,15 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def report_data_for(record: EventLogRecord) -> dict[str, Any]:
+def report_data_for(record: EventLogRecord, data_dir: Path) -> dict[str, Any]:
     """The report mapping of a stored log (diagnosed on first use)."""
-    path = _folder() / f"log-{record.id}.json"
+    path = _folder(data_dir) / f"log-{record.id}.json"
     if path.exists():
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
     with _lock:
         if path.exists():
-            return report_data_for(record)
+            return report_data_for(record, data_dir)
         from opexflow.analysis.diagnose import diagnose, report_data
         from opexflow.logs.schema import EventLog
 
@@ -49,13 +48,13 @@ def report_data_for(record: EventLogRecord) -> dict[str, Any]:
         return data
 
 
-def report_html_for(record: EventLogRecord, lang: Literal["zh", "en"]) -> str:
+def report_html_for(record: EventLogRecord, data_dir: Path, lang: Literal["zh", "en"]) -> str:
     """The self-contained HTML report of a stored log."""
-    path = _folder() / f"log-{record.id}.{lang}.html"
+    path = _folder(data_dir) / f"log-{record.id}.{lang}.html"
     if path.exists():
         return path.read_text(encoding="utf-8")
     from opexflow.report import render_report
 
-    html = render_report(report_data_for(record), lang=lang)
+    html = render_report(report_data_for(record, data_dir), lang=lang)
     _write(path, html)
     return html

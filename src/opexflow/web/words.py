@@ -39,7 +39,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "overdue": ("已超期", "Overdue"),
     "current": ("当前阶段", "Current phase"),
     "gate": ("阶段门检查", "Gate check"),
-    "gate_to": ("进入第{n}阶段「{name}」需要:", "To enter phase {n} ({name}):"),
+    "gate_to": ("进入「{name}」需要:", "To enter phase {name}:"),
     "gate_passed": ("条件已满足", "All requirements met"),
     "gate_open": ("尚缺条件", "Requirements missing"),
     "move_next": ("进入下一阶段", "Move to next phase"),
@@ -151,6 +151,29 @@ FIELDS: Final[dict[str, tuple[str, str]]] = {
     "decision": ("结论", "Decision"),
     "reasons": ("理由", "Reasons"),
     "quadrant": ("象限", "Quadrant"),
+}
+
+#: Audit trail: record kinds and actions.
+AUDIT: Final[dict[str, tuple[str, str]]] = {
+    "projects": ("项目", "project"),
+    "phase_windows": ("阶段计划", "phase plan"),
+    "phase_moves": ("阶段变更", "phase move"),
+    "memberships": ("成员", "membership"),
+    "team_members": ("小组成员", "team member"),
+    "survey_plans": ("调研计划", "survey plan"),
+    "survey_records": ("调研记录", "survey record"),
+    "current_state_rows": ("表1", "Table 1 row"),
+    "problems": ("问题", "problem"),
+    "fishbone_causes": ("鱼骨图原因", "fishbone cause"),
+    "why_chains": ("5Why", "five whys"),
+    "measures": ("表2措施", "measure"),
+    "risks": ("风险", "risk"),
+    "pilot_decisions": ("试点结论", "pilot decision"),
+    "event_logs": ("事件日志", "event log"),
+    "metrics": ("指标", "metric"),
+    "create": ("新增", "added"),
+    "update": ("修改", "changed"),
+    "delete": ("删除", "deleted"),
 }
 
 #: Enum values shown to people.

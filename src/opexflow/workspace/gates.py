@@ -220,6 +220,8 @@ def move_phase(
             raise GateError(
                 f"phase {current.number} ({en} / {zh}) cannot be left yet: "
                 + "; ".join(i.en for i in report.missing),
+                message_zh=f"第{current.number}阶段「{zh}」尚不能结束,还缺:"
+                + ";".join(i.zh for i in report.missing),
                 errors=[i.to_dict() | {"field": i.key, "message": i.en} for i in report.missing],
             )
     elif not reason.strip():

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from opexflow.errors import InputError
@@ -119,6 +119,7 @@ def save_upload(upload: UploadFile, folder: Path) -> Path:
 @router.post("/processes/{process_id}/logs", response_model=LogDiagnosis, status_code=201)
 def upload_log(
     process_id: int,
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     file: Annotated[UploadFile, File(description="CSV, XLSX, XES or Parquet event log")],
@@ -150,7 +151,13 @@ def upload_log(
             if v
         }
         return attach_and_diagnose(
-            session, actor=user, process=process, path=path, sla=sla_hours, **options
+            session,
+            actor=user,
+            process=process,
+            path=path,
+            sla=sla_hours,
+            data_dir=request.app.state.settings.data_dir,
+            **options,
         )
 
 
@@ -163,11 +170,15 @@ def read_log_diagnosis(log_id: int, session: SessionDep, user: CurrentUser) -> E
 
 
 @router.get("/logs/{log_id}/map")
-def read_process_map(log_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def read_process_map(
+    log_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
     """The process map (activities, edges with frequencies and durations) of a log."""
     from opexflow.web.reports import report_data_for
 
     record = get_log(session, log_id)
     require_process(session, user, record.process_id)
-    data: dict[str, Any] = report_data_for(record)["process_map"]
+    data: dict[str, Any] = report_data_for(record, request.app.state.settings.data_dir)[
+        "process_map"
+    ]
     return data

@@ -24,33 +24,45 @@
     });
   }
 
-  function quadrantLabel(x, y, text) {
-    return { type: "text", left: x, top: y, style: { text: text, fill: "#8a93a6", font: "13px sans-serif" }, silent: true };
+  function axis(name, gap) {
+    // Scores 1-5 sit in the middle of their cells; the cell borders are at the halves.
+    return { min: 0.5, max: 5.5, interval: 0.5, name: name, nameLocation: "middle", nameGap: gap,
+      splitLine: { show: false },
+      axisLabel: { formatter: function (v) { return Number.isInteger(v) ? String(v) : ""; } } };
   }
 
   function render() {
     var placed = spread(points);
     chart.setOption({
       grid: { left: 60, right: 30, top: 30, bottom: 50 },
-      xAxis: { min: 0.5, max: 5.5, interval: 1, name: words.urgency, nameLocation: "middle", nameGap: 30 },
-      yAxis: { min: 0.5, max: 5.5, interval: 1, name: words.impact, nameLocation: "middle", nameGap: 35 },
+      xAxis: axis(words.urgency, 30),
+      yAxis: axis(words.impact, 35),
       tooltip: { formatter: function (item) { var p = item.data.p; return p.title + "<br>" + words.impact + " " + p.impact + " · " + words.urgency + " " + p.urgency; } },
       series: [{
         type: "scatter", symbolSize: 18,
         data: placed.map(function (d) { return { value: [d.x, d.y], p: d.p, itemStyle: { color: colors[d.p.category] } }; }),
         label: { show: true, position: "right", formatter: function (item) { return item.data.p.title; }, fontSize: 12 },
-        markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#b8c0cc" },
+        markLine: { silent: true, symbol: "none", label: { show: false }, lineStyle: { type: "dashed", color: "#b8c0cc" },
           data: [{ xAxis: 2.5 }, { yAxis: 2.5 }] },
-        markArea: { silent: true, itemStyle: { color: "rgba(214,69,69,0.06)" }, data: [[{ xAxis: 2.5, yAxis: 2.5 }, { xAxis: 5.5, yAxis: 5.5 }]] }
-      }],
-      graphic: editable ? placed.map(function (d) {
+        markArea: { silent: true, label: { color: "#8a93a6", fontSize: 12 }, data: [
+          [{ xAxis: 2.5, yAxis: 2.5, name: words.act_now, itemStyle: { color: "rgba(214,69,69,0.07)" } }, { xAxis: 5.5, yAxis: 5.5 }],
+          [{ xAxis: 0.5, yAxis: 2.5, name: words.plan, itemStyle: { color: "rgba(217,130,43,0.05)" } }, { xAxis: 2.5, yAxis: 5.5 }],
+          [{ xAxis: 2.5, yAxis: 0.5, name: words.quick_fix, itemStyle: { color: "rgba(47,111,223,0.05)" } }, { xAxis: 5.5, yAxis: 2.5 }],
+          [{ xAxis: 0.5, yAxis: 0.5, name: words.watch, itemStyle: { color: "rgba(0,0,0,0.02)" } }, { xAxis: 2.5, yAxis: 2.5 }]
+        ] }
+      }]
+    }, true);
+    if (!editable) return;
+    // Drag handles go on once the grid exists (pixel positions need it).
+    chart.setOption({
+      graphic: placed.map(function (d) {
         return {
           type: "circle", shape: { r: 11 }, invisible: true, draggable: true, z: 100,
           position: chart.convertToPixel("grid", [d.x, d.y]),
           ondragend: function () { drop(d.p, this.x, this.y); }
         };
-      }) : []
-    }, true);
+      })
+    });
   }
 
   function drop(p, x, y) {

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from opexflow.workspace.problems import CauseCategory, FishboneCause
 
-WIDTH = 1000
+WIDTH = 1240
 SPINE_Y = 260
-HEAD_X = 800
+HEAD_X = 1000
 BONE_DX = 150  # how far a bone leans from its tip to the spine
 BONE_DY = 200
 RIB = 22
+SPACING = 300  # between parallel bones: room for a rib's text
 TOP = (CauseCategory.man, CauseCategory.machine, CauseCategory.material)
 BOTTOM = (CauseCategory.method, CauseCategory.environment)
 
@@ -47,7 +48,7 @@ def layout(causes: list[FishboneCause]) -> list[Bone]:
     bones = []
     for row, categories in ((-1, TOP), (1, BOTTOM)):
         for i, category in enumerate(categories):
-            x2 = HEAD_X - 40 - i * 240 - (120 if row == 1 else 0)
+            x2 = HEAD_X - 40 - i * SPACING - (SPACING // 2 if row == 1 else 0)
             tip_x, tip_y = x2 - BONE_DX, SPINE_Y + row * BONE_DY
             items = by_category[category]
             shown = items[:8]
@@ -75,5 +76,5 @@ def layout(causes: list[FishboneCause]) -> list[Bone]:
     return bones
 
 
-def _short(text: str, limit: int = 18) -> str:
+def _short(text: str, limit: int = 15) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

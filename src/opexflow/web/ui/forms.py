@@ -89,8 +89,9 @@ def parse(
             text = value.strip() if isinstance(value, str) else ""
             if text:
                 raw[w.name] = text
-            elif not w.required:
-                raw[w.name] = None
+            elif partial and not w.required:
+                # An emptied field clears the value; on create the default applies.
+                raw[w.name] = "" if w.kind in ("text", "textarea") else None
     if partial:
         raw["version"] = form.get("version")
     try:

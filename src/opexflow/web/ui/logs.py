@@ -81,6 +81,7 @@ def upload_submit(
             process=get_process(session, project.process_id),
             path=path,
             sla=sla,
+            data_dir=request.app.state.settings.data_dir,
             **options,
         )
     return redirect(request, f"/projects/{project_id}/logs?log={record.id}")
@@ -90,13 +91,14 @@ def upload_submit(
 def report_page(
     project_id: int,
     log_id: int,
+    request: Request,
     session: SessionDep,
     auth: AuthDep,
     lang: Literal["zh", "en"] = "zh",
 ) -> Response:
     ctx = project_context(session, auth, project_id)
     record = _project_log(session, ctx["project"], log_id)
-    return HTMLResponse(report_html_for(record, lang))
+    return HTMLResponse(report_html_for(record, request.app.state.settings.data_dir, lang))
 
 
 @router.post("/projects/{project_id}/logs/{log_id}/findings/{index}/problem")
