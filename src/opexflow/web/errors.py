@@ -13,9 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from opexflow.errors import OpexflowError
+from opexflow.errors import InputError, OpexflowError
 from opexflow.web.i18n import Lang, request_lang, words
 
 API_PREFIX = "/api/v1"
@@ -117,6 +118,17 @@ def install(app: FastAPI) -> None:
             }
             return JSONResponse(body, status_code=422)
         return _html_error(request, 422, message, errors)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # An id or a number larger than the database stores: bad input, not a bug.
+        del exc
+        error = InputError(
+            "a number in the request is larger than the workspace can store; check ids and amounts",
+            message_zh="请求中的数字超出了可存储的范围,请检查编号和数值",
+        )
+        return await _opexflow(request, error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
