@@ -34,6 +34,7 @@ NODES = (
     "exclusiveGateway",
     "parallelGateway",
     "intermediateThrowEvent",
+    "boundaryEvent",
 )
 
 
@@ -254,3 +255,47 @@ def test_a_model_without_diagram_is_laid_out() -> None:
     again = from_xml(to_xml(model))
     assert again.has_diagram()
     assert set(again.diagram.lanes) == {"销售部", "仓储部"}  # type: ignore[union-attr]
+
+
+def test_a_boundary_event_is_an_alternative_exit_of_its_task() -> None:
+    b = BpmnBuilder()
+    start = b.add("startEvent")
+    pay = b.add("task", "付款")
+    timeout = b.add("boundaryEvent", "超时", attached_to=pay)
+    remind = b.add("task", "催办")
+    done = b.add("task", "归档")
+    end = b.add("endEvent")
+    for s, t in [(start, pay), (pay, done), (timeout, remind), (remind, done), (done, end)]:
+        b.flow(s, t)
+    model = b.build()
+    root = check_structure(to_xml(model))
+    event = root.find(".//bpmn:boundaryEvent", NS)
+    assert event is not None and event.get("attachedToRef") == pay
+    back = from_xml(to_xml(model))
+    assert back.node(timeout).attached_to == pay
+    # The event sits on the task's lower edge.
+    lay = back.diagram
+    assert lay is not None
+    task, ev = lay.shapes[pay], lay.shapes[timeout]
+    assert task.x <= ev.x and ev.x + ev.width <= task.x + task.width
+    assert ev.y < task.y + task.height < ev.y + ev.height
+    log = [(("付款", "归档"), 3), (("催办", "归档"), 2), (("付款", "催办", "归档"), 1)]
+    r = replay_variants(bpmn_to_net(back), log)
+    fits = {v.activities: v.fits for v in r.variants}
+    assert fits == {("付款", "归档"): True, ("催办", "归档"): True, ("付款", "催办", "归档"): False}
+
+
+def test_a_task_nothing_leads_to_costs_missing_tokens() -> None:
+    b = BpmnBuilder()
+    start, a, orphan, end = (
+        b.add("startEvent"),
+        b.add("task", "a"),
+        b.add("task", "x"),
+        b.add("endEvent"),
+    )
+    b.flow(start, a)
+    b.flow(a, end)
+    b.flow(orphan, end)
+    net = bpmn_to_net(b.build())
+    r = replay_variants(net, [(("a",), 1), (("x",), 1)])
+    assert {v.activities: v.missing for v in r.variants} == {("a",): 0, ("x",): 1}

@@ -24,18 +24,21 @@ Kind = Literal[
     "exclusiveGateway",
     "parallelGateway",
     "intermediateEvent",
+    "boundaryEvent",
 ]
 GATEWAYS = ("exclusiveGateway", "parallelGateway")
 
 
 @dataclass(frozen=True, slots=True)
 class BpmnNode:
-    """A flow node: an event, a task or a gateway; ``lane`` names its department."""
+    """A flow node: an event, a task or a gateway; ``lane`` names its department.
+    A boundary event names the task it is attached to in ``attached_to``."""
 
     id: str
     kind: Kind
     name: str = ""
     lane: str | None = None
+    attached_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +127,9 @@ class BpmnBuilder:
     lanes: list[str] = field(default_factory=list)
     _counts: dict[str, int] = field(default_factory=dict)
 
-    def add(self, kind: Kind, name: str = "", lane: str | None = None) -> str:
+    def add(
+        self, kind: Kind, name: str = "", lane: str | None = None, attached_to: str | None = None
+    ) -> str:
         prefix = {
             "startEvent": "StartEvent",
             "endEvent": "EndEvent",
@@ -132,10 +137,11 @@ class BpmnBuilder:
             "exclusiveGateway": "Gateway",
             "parallelGateway": "Gateway",
             "intermediateEvent": "Event",
+            "boundaryEvent": "Event",
         }[kind]
         self._counts[prefix] = self._counts.get(prefix, 0) + 1
         node_id = f"{prefix}_{self._counts[prefix]}"
-        self.nodes.append(BpmnNode(node_id, kind, name, lane))
+        self.nodes.append(BpmnNode(node_id, kind, name, lane, attached_to))
         if lane is not None and lane not in self.lanes:
             self.lanes.append(lane)
         return node_id
@@ -250,7 +256,9 @@ def _assign_lanes(model: BpmnModel) -> BpmnModel:
             break
     first = model.lanes[0] if model.lanes else None
     nodes = tuple(
-        BpmnNode(n.id, n.kind, n.name, lane[n.id] if lane[n.id] is not None else first)
+        BpmnNode(
+            n.id, n.kind, n.name, lane[n.id] if lane[n.id] is not None else first, n.attached_to
+        )
         for n in model.nodes
     )
     return BpmnModel(model.id, model.name, nodes, model.flows, model.lanes)
@@ -267,7 +275,8 @@ def bpmn_to_net(model: BpmnModel) -> PetriNet:
     is a silent transition; a task is a transition labelled with its name
     (silent if unnamed) that takes a token from its incoming flows (several
     incoming flows merge, as BPMN's uncontrolled flow does) and puts one on each
-    outgoing flow. End events share one final place.
+    outgoing flow. A boundary event is a silent alternative to its task (read as
+    interrupting). End events share one final place.
 
     Raises:
         InputError: no start or no end event, or a flow names a missing node.
@@ -322,17 +331,27 @@ def _net_from(
     single = len(starts) == 1 and len(outgoing[starts[0].id]) == 1
     source = "" if single else place("source")
     initial = place(outgoing[starts[0].id][0]) if single else source
+
+    def inputs(node: BpmnNode) -> list[str]:
+        # A node nothing leads to gets a place that is never marked: doing it
+        # costs missing tokens, as a deviation should.
+        found = sorted({place(f) for f in incoming[node.id]})
+        return found or [b.place()]
+
     for n in model.nodes:
-        ins = sorted({place(f) for f in incoming[n.id]})
         outs = [place(f) for f in outgoing[n.id]]
         if n.kind == "startEvent":
             if not single:
                 b.transition(None, [source], outs)
         elif n.kind == "parallelGateway":
-            b.transition(None, ins, outs)
+            b.transition(None, inputs(n), outs)
         elif n.kind in ("task", "intermediateEvent"):
             label = n.name.strip() if n.kind == "task" and n.name.strip() else None
-            b.transition(label, ins[:1], outs)
+            b.transition(label, inputs(n)[:1], outs)
+        elif n.kind == "boundaryEvent":
+            # Interrupting: the flow leaves through the event instead of the task.
+            host = next((m for m in model.nodes if m.id == n.attached_to), n)
+            b.transition(None, inputs(host)[:1], outs)
     return b.build([initial], [sink])
 
 

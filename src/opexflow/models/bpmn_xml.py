@@ -39,7 +39,7 @@ _TASKS = {
     "callActivity",
     "subProcess",
 }
-_EVENTS = {"intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+_EVENTS = {"intermediateCatchEvent", "intermediateThrowEvent"}
 _IGNORED = {
     "incoming",
     "outgoing",
@@ -89,7 +89,8 @@ def to_xml(model: BpmnModel) -> str:
         flows_in.setdefault(f.target, []).append(f.id)
     for n in model.nodes:
         tag = "intermediateThrowEvent" if n.kind == "intermediateEvent" else n.kind
-        out.append(f'    <bpmn:{tag} id="{n.id}" name={quoteattr(n.name)}>')
+        host = f' attachedToRef="{n.attached_to}"' if n.attached_to else ""
+        out.append(f'    <bpmn:{tag} id="{n.id}" name={quoteattr(n.name)}{host}>')
         out.extend(f"      <bpmn:incoming>{f}</bpmn:incoming>" for f in flows_in.get(n.id, []))
         out.extend(f"      <bpmn:outgoing>{f}</bpmn:outgoing>" for f in flows_out.get(n.id, []))
         out.append(f"    </bpmn:{tag}>")
@@ -133,7 +134,7 @@ def _lane_set(model: BpmnModel) -> list[str]:
 
 
 def _num(v: float) -> str:
-    return str(int(v)) if v.is_integer() else repr(v)
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
 
 
 def _pool(lay: Layout) -> Bounds:
@@ -216,9 +217,9 @@ def from_xml(data: bytes | str, *, source: str = "BPMN") -> BpmnModel:
         kind = _kind(tag, source, el.get("id", ""))
         if kind is not None:
             node_id = el.get("id", "")
-            nodes.append(
-                BpmnNode(node_id, kind, (el.get("name") or "").strip(), lanes.get(node_id))
-            )
+            name = (el.get("name") or "").strip()
+            host = el.get("attachedToRef")
+            nodes.append(BpmnNode(node_id, kind, name, lanes.get(node_id), host))
     lane_names = tuple(dict.fromkeys(v for v in lanes.values()))
     return BpmnModel(
         process.get("id", "Process_1"),
@@ -273,6 +274,8 @@ def _kind(tag: str, source: str, element: str) -> Kind | None:
         return "exclusiveGateway"
     if tag in _EVENTS:
         return "intermediateEvent"
+    if tag == "boundaryEvent":
+        return "boundaryEvent"
     if tag in _IGNORED:
         return None
     raise LogFormatError(

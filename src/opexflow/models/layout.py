@@ -8,7 +8,9 @@ orthogonal waypoints; a flow going back is routed below its lane.
 
 from __future__ import annotations
 
-from opexflow.models.bpmn import Bounds, BpmnModel, Layout
+import itertools
+
+from opexflow.models.bpmn import Bounds, BpmnModel, Layout, SequenceFlow
 
 SIZES = {
     "task": (100.0, 80.0),
@@ -17,6 +19,7 @@ SIZES = {
     "startEvent": (36.0, 36.0),
     "endEvent": (36.0, 36.0),
     "intermediateEvent": (36.0, 36.0),
+    "boundaryEvent": (36.0, 36.0),
 }
 COLUMN = 160.0
 ROW = 110.0
@@ -25,7 +28,41 @@ MARGIN = 40.0
 
 
 def layout(model: BpmnModel) -> Layout:
-    """Coordinates for every node and flow of ``model`` (ignores ``model.diagram``)."""
+    """Coordinates for every node and flow of ``model`` (ignores ``model.diagram``).
+
+    Boundary events sit on the lower edge of their task; their flows are placed
+    as if they left the task.
+    """
+    ids = {n.id for n in model.nodes}
+    hosts = {
+        n.id: n.attached_to
+        for n in model.nodes
+        if n.kind == "boundaryEvent" and n.attached_to in ids
+    }
+    core = BpmnModel(
+        model.id,
+        model.name,
+        tuple(n for n in model.nodes if n.id not in hosts),
+        tuple(
+            SequenceFlow(f.id, hosts.get(f.source, f.source), hosts.get(f.target, f.target))
+            for f in model.flows
+        ),
+        model.lanes,
+    )
+    shapes, lanes, pool, corridors = _place(core)
+    for k, (event, host) in enumerate(hosts.items()):
+        box = shapes[host]
+        shapes[event] = Bounds(
+            box.x + box.width - 46 - 40 * (k % 2), box.y + box.height - 18, 36, 36
+        )
+    return Layout(shapes, _edges(model, shapes, corridors), lanes, pool)
+
+
+Placed = tuple[dict[str, Bounds], dict[str, Bounds], Bounds | None, dict[str, float]]
+
+
+def _place(model: BpmnModel) -> Placed:
+    """Shapes, lane bands, the pool, and the height of each long flow's corridor."""
     column = _columns(model)
     rows = _rows(model, column)
     lane_names = list(model.lanes) or [""]
@@ -35,9 +72,18 @@ def layout(model: BpmnModel) -> Layout:
     lanes: dict[str, Bounds] = {}
     top = MARGIN
     width = x0 + (max(column.values(), default=0) + 1) * COLUMN + MARGIN
+    passing: dict[str, list[tuple[str, float]]] = {}
+    for key, row in rows.items():
+        if key.startswith("~"):
+            flow = key[1:].rsplit("~", 1)[0]
+            source = next(f.source for f in model.flows if f.id == flow)
+            passing.setdefault(lane_of[source], []).append((flow, row))
+    corridors: dict[str, list[float]] = {}
     for lane in lane_names:
         members = [n for n in model.nodes if lane_of[n.id] == lane]
-        depth = max((rows[n.id] for n in members), default=0.0) + 1
+        depth = max([rows[n.id] for n in members] + [r for _, r in passing.get(lane, [])]) + 1
+        for flow, row in passing.get(lane, []):
+            corridors.setdefault(flow, []).append(top + MARGIN / 2 + row * ROW + ROW / 2)
         for n in members:
             w, h = SIZES.get(n.kind, SIZES["task"])
             cx = x0 + column[n.id] * COLUMN + COLUMN / 2
@@ -52,6 +98,12 @@ def layout(model: BpmnModel) -> Layout:
         lanes = {k: v for k, v in lanes.items() if k}
     else:
         lanes = {}
+    return shapes, lanes, pool, {f: sum(ys) / len(ys) for f, ys in corridors.items()}
+
+
+def _edges(
+    model: BpmnModel, shapes: dict[str, Bounds], corridors: dict[str, float]
+) -> dict[str, list[tuple[float, float]]]:
     outs: dict[str, int] = {}
     ins: dict[str, int] = {}
     for f in model.flows:
@@ -66,9 +118,14 @@ def layout(model: BpmnModel) -> Layout:
         )
         for f in model.flows
     }
+    for f in model.flows:
+        a, b = shapes[f.source], shapes[f.target]
+        y = corridors.get(f.id)
+        if y is not None and b.x > a.x and abs(y - a.center[1]) > 1:
+            edges[f.id] = _route_corridor(a, b, y, fan_in=ins[f.target] > 1)
     for k, f in enumerate(f for f in model.flows if shapes[f.target].x <= shapes[f.source].x):
         edges[f.id] = _route_back(shapes[f.source], shapes[f.target], shapes, 15.0 + 8.0 * (k % 4))
-    return Layout(shapes, edges, lanes, pool)
+    return edges
 
 
 def _columns(model: BpmnModel) -> dict[str, int]:
@@ -123,17 +180,31 @@ def _rows(model: BpmnModel, column: dict[str, int]) -> dict[str, float]:
     """Row within the lane (0 = top; fractional rows centre a node on its
     neighbours): sweeps left to right and back, each placing a node at the mean
     row of its neighbours in the previous column, then spreading the nodes of one
-    column and lane at least a row apart."""
+    column and lane at least a row apart. A flow spanning several columns gets a
+    placeholder in each column it crosses (``~flow~column``), so that no node is
+    put in its way; its corridor is the placeholders' row."""
+    lanes = {n.id: n.lane if n.lane in model.lanes else "" for n in model.nodes}
     preds: dict[str, list[str]] = {n.id: [] for n in model.nodes}
     succs: dict[str, list[str]] = {n.id: [] for n in model.nodes}
+    col = dict(column)
     for f in model.flows:
-        if column[f.source] < column[f.target]:
-            preds[f.target].append(f.source)
-            succs[f.source].append(f.target)
-    lanes = {n.id: n.lane if n.lane in model.lanes else "" for n in model.nodes}
+        a, z = column[f.source], column[f.target]
+        if a >= z:
+            continue
+        chain = [f.source]
+        for c in range(a + 1, z):
+            dummy = f"~{f.id}~{c}"
+            col[dummy] = c
+            lanes[dummy] = lanes[f.source]
+            preds[dummy], succs[dummy] = [], []
+            chain.append(dummy)
+        chain.append(f.target)
+        for u, v in itertools.pairwise(chain):
+            succs[u].append(v)
+            preds[v].append(u)
     cells: dict[tuple[str, int], list[str]] = {}
-    for n in model.nodes:
-        cells.setdefault((lanes[n.id], column[n.id]), []).append(n.id)
+    for node_id in preds:
+        cells.setdefault((lanes[node_id], col[node_id]), []).append(node_id)
     order = sorted(cells, key=lambda k: k[1])
     rows: dict[str, float] = {}
     for key in order:
@@ -170,6 +241,18 @@ def _spread(
     shift = sum(p - w for p, (w, _, _) in zip(placed, wanted, strict=True)) / len(placed)
     for p, (_, _, n) in zip(placed, wanted, strict=True):
         rows[n] = p - shift
+
+
+def _route_corridor(a: Bounds, b: Bounds, y: float, *, fan_in: bool) -> list[tuple[float, float]]:
+    """A flow across several columns: out of the source, along its corridor, into
+    the target."""
+    ax, ay = a.center
+    bx, by = b.center
+    out = [(ax, a.y if y < ay else a.y + a.height), (ax, y)]
+    if fan_in:
+        return [*out, (bx, y), (bx, b.y if y < by else b.y + b.height)]
+    bend = b.x - 20
+    return [*out, (bend, y), (bend, by), (b.x, by)]
 
 
 def _route_back(
