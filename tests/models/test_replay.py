@@ -79,3 +79,19 @@ def test_simplified_map_keeps_the_frequent_variants() -> None:
     full = simplify_map(log, coverage=1.0)
     assert full.coverage == 1.0
     assert len(full.edges) == full.edges_total
+
+
+def test_precision_terminates_on_a_net_whose_silent_transition_creates_tokens() -> None:
+    from opexflow.models import PetriNet, Transition
+
+    net = PetriNet(
+        ("source", "sink", "p"),
+        (Transition("t1", "a"), Transition("t2", None)),
+        (("source", "t1"), ("t1", "sink"), ("t2", "p")),
+        ("source",),
+        ("sink",),
+    )
+    # t2 fires forever without a token; the exploration is bounded. After <a>
+    # nothing visible is allowed, so nothing escapes; at the start a is allowed
+    # and every case starts with it.
+    assert etc_precision(net, [(("a",), 1), (("a", "a"), 1)]) == 1.0

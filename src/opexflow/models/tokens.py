@@ -23,6 +23,9 @@ Marking = dict[int, int]
 Frozen = tuple[tuple[int, int], ...]
 _DEPTH = 2  # levels of recursion when enabling a transition through silent ones
 _FINAL_ROUNDS = 5
+# Bounds the silent exploration on nets where silent transitions can create
+# tokens without end (never the case for nets from trees or BPMN).
+_EXPLORE_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +305,7 @@ class CompiledNet:
         labels: set[str] = set()
         seen: set[tuple[int, Frozen]] = set()
         i = 0
-        while i < len(queue):
+        while i < len(queue) and i < _EXPLORE_LIMIT:
             t = queue[i]
             i += 1
             m = latest[t]
