@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 DATA ?= opexflow-data
 DEMO_EVENTS ?= 20000
 
-.PHONY: install check test bench demo demo-data clean
+.PHONY: install check test bench bench-web demo demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web_latency.py
+	$(BIN)/python benchmarks/web_latency.py --database postgresql://postgres@127.0.0.1:5432/test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,10 +20,15 @@ def normalize_url(url: str) -> str:
 
 def engine_options(url: str) -> dict[str, Any]:
     """Keyword arguments for :func:`sqlalchemy.create_engine` per dialect."""
+    # Enough connections for every worker thread of the web server (anyio's 40):
+    # a request holds one from its start until its transaction ends, and a
+    # smaller pool can leave all threads waiting for connections that only a
+    # free thread could give back.
+    pool = {"pool_size": 10, "max_overflow": 40, "pool_timeout": 30}
     if make_url(url).get_backend_name() == "sqlite":
         # The web server uses threads; each connection is used by one at a time.
-        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        return {"connect_args": {"check_same_thread": False, "timeout": 30}, **pool}
+    return {"pool_pre_ping": True, **pool}
 
 
 def configure(engine: Engine) -> None:
