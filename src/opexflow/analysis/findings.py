@@ -45,7 +45,7 @@ PROBLEM_TYPE = {
     "rework": "quality",
     "data_quality": "quality",
     "handover": "collaboration",
-    "variant_sprawl": "collaboration",
+    "variant_sprawl": "quality",  # inconsistent execution: fixed by standards (seed §3)
     "sla_breach": "risk",
     "control_violation": "risk",
 }

@@ -38,14 +38,14 @@ DepartmentOpt = Annotated[
 TzOpt = Annotated[
     str | None,
     typer.Option(
-        "--tz", help="Time zone of times without an offset [default: OPEXFLOW_TZ or Asia/Shanghai]."
+        "--tz", help="Time zone of times without an offset (default: OPEXFLOW_TZ or Asia/Shanghai)."
     ),
 ]
 DataDirOpt = Annotated[
     Path | None,
     typer.Option(
         "--data-dir",
-        help="Where imported logs are kept [default: OPEXFLOW_DATA_DIR or ./opexflow-data].",
+        help="Where imported logs are kept (default: OPEXFLOW_DATA_DIR or ./opexflow-data).",
     ),
 ]
 TypeOpt = Annotated[

@@ -67,7 +67,7 @@ def compare(
     statistic: Annotated[
         str | None,
         typer.Option(
-            "--statistic", help="Durations: compare mean, median or p90 [default: median]."
+            "--statistic", help="Durations: compare mean, median or p90 (default: median)."
         ),
     ] = None,
     working_hours: Annotated[

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 HostOpt = Annotated[
     str | None,
-    typer.Option("--host", help="Address to listen on [default: OPEXFLOW_WEB_HOST or 127.0.0.1]."),
+    typer.Option("--host", help="Address to listen on (default: OPEXFLOW_WEB_HOST or 127.0.0.1)."),
 ]
 PortOpt = Annotated[
-    int | None, typer.Option("--port", help="Port [default: OPEXFLOW_WEB_PORT or 8000].")
+    int | None, typer.Option("--port", help="Port (default: OPEXFLOW_WEB_PORT or 8000).")
 ]
 
 
@@ -49,7 +49,7 @@ def serve(
     host: HostOpt = None,
     port: PortOpt = None,
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Data directory [default: OPEXFLOW_DATA_DIR].")
+        Path | None, typer.Option("--data-dir", help="Data directory (default: OPEXFLOW_DATA_DIR).")
     ] = None,
 ) -> None:
     """Serve the workspace UI and API (the database is upgraded first)."""

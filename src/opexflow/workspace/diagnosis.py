@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opexflow.analysis.findings import PROBLEM_TYPE
 from opexflow.errors import ConflictError, InputError, NotFoundError
 from opexflow.workspace import items
 from opexflow.workspace.access import Action, require, require_workspace
@@ -35,15 +36,9 @@ if TYPE_CHECKING:
 
 #: The problem category of each finding kind (seed §2 step 1). Variant sprawl (teams
 #: running the same process differently) is "output standards not unified": quality.
+#: A finding kind's problem category: the same mapping the diagnosis uses for Table 1.
 CATEGORY_OF_FINDING: dict[str, ProblemCategory] = {
-    "bottleneck": ProblemCategory.efficiency,
-    "long_wait": ProblemCategory.efficiency,
-    "rework": ProblemCategory.quality,
-    "data_quality": ProblemCategory.quality,
-    "variant_sprawl": ProblemCategory.quality,
-    "handover": ProblemCategory.collaboration,
-    "sla_breach": ProblemCategory.risk,
-    "control_violation": ProblemCategory.risk,
+    kind: ProblemCategory(category) for kind, category in PROBLEM_TYPE.items()
 }
 
 FINDING_NAMES: dict[str, str] = {
@@ -195,7 +190,10 @@ def _title(finding: dict[str, Any]) -> str:
         return f"{name}:{finding['activity']}"[:200]
     if finding.get("from") and finding.get("to"):
         return f"{name}:{finding['from']} → {finding['to']}"[:200]
-    return f"{name}:{finding.get('metric', '')}".rstrip(":")[:200]
+    if kind == "sla_breach":
+        share = float(finding.get("share_of_cases") or 0)
+        return f"{name}:{share:.0%}的案例超过时限"[:200]
+    return name[:200]
 
 
 def _already(session: Session, project_id: int, log_id: int, index: int) -> Problem | None:
