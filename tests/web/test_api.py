@@ -87,3 +87,37 @@ def test_uploading_a_log_diagnoses_it_and_serves_its_map(
         files={"file": ("x.pdf", b"%PDF", "application/pdf")},
     )
     assert bad.status_code == 422 and "CSV, XLSX, XES" in bad.json()["error"]
+
+
+def test_tables_1_and_2_travel_as_excel(
+    app: FastAPI, people: dict[str, int], login: Callable[[str], TestClient]
+) -> None:
+    del app
+    client = login("member")
+    api = f"/api/v1/projects/{people['project']}"
+    client.post(
+        f"{api}/table1",
+        json={
+            "step": 1,
+            "activity": "人工审核",
+            "minutes_per_step": 30,
+            "problem_types": ["efficiency"],
+        },
+    )
+    exported = client.get(f"{api}/table1.xlsx")
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
+    assert "attachment" in exported.headers["content-disposition"]
+    again = client.post(
+        f"{api}/table1.xlsx",
+        files={"file": ("t.xlsx", exported.content, "application/octet-stream")},
+        data={"replace": "true"},
+    )
+    assert again.status_code == 200 and again.json()["rows"] == 1 and again.json()["replaced"] == 1
+    rows = client.get(f"{api}/table1").json()
+    assert [(r["activity"], r["minutes_per_step"], r["problem_types"]) for r in rows] == [
+        ("人工审核", 30, ["efficiency"])
+    ]
+    bad = client.post(
+        f"{api}/table1.xlsx", files={"file": ("t.xlsx", b"garbage", "application/octet-stream")}
+    )
+    assert bad.status_code == 422 and len(client.get(f"{api}/table1").json()) == 1

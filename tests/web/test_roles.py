@@ -42,6 +42,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "pilot_decisions": {"decision": "redesign", "reasons": "未达标"},
 }
 UNIQUE = itertools.count(1)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "case,activity,timestamp\nc1,A,2024-03-01 09:00\nc1,B,2024-03-01 09:30\nc2,A,2024-03-01 10:00\nc2,B,2024-03-01 11:00\n"
 
 
@@ -147,6 +148,8 @@ class Setup:
             values["metric_id"] = self.metric()
         if path.endswith("/logs") and method == "POST":
             kwargs["files"] = {"file": ("log.csv", CSV.encode(), "text/csv")}
+        elif path.endswith(".xlsx") and method == "POST":
+            kwargs["files"] = {"file": ("表1.xlsx", b"not a workbook", XLSX)}
         elif method in ("POST", "PATCH", "PUT"):
             kwargs["json"] = self.body(method, path, kind)
         return path.format(**values), kwargs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from opexflow.web.api.auth import router as auth_router
+from opexflow.web.api.forms import router as forms_router
 from opexflow.web.api.metrics import router as metrics_router
 from opexflow.web.api.processes import router as processes_router
 from opexflow.web.api.projects import router as projects_router
@@ -18,6 +19,7 @@ for part in (
     processes_router,
     projects_router,
     records_router,
+    forms_router,
     metrics_router,
 ):
     router.include_router(part)

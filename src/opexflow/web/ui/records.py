@@ -7,18 +7,19 @@ pages (board, fishbone, whys, matrix) in ``problems.py``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from opexflow.errors import NotFoundError
+from opexflow.web.api.forms import FORMS, import_form
 from opexflow.web.api.records import SCHEMAS
 from opexflow.web.deps import Auth, AuthDep, SessionDep
 from opexflow.web.i18n import request_lang
 from opexflow.web.ui.forms import parse, widgets
-from opexflow.web.ui.pages import render
+from opexflow.web.ui.pages import redirect, render
 from opexflow.web.ui.projects import project_context
 from opexflow.workspace import items
 from opexflow.workspace.problems import Problem
@@ -160,3 +161,20 @@ def delete_record_submit(
 ) -> Response:
     items.delete(session, _table(kind), item_id, actor=auth.user)
     return _section_response(request, session, auth, project_id, kind)
+
+
+@router.post("/projects/{project_id}/forms/{form}/import")
+def import_form_submit(
+    project_id: int,
+    form: str,
+    request: Request,
+    session: SessionDep,
+    auth: AuthDep,
+    file: Annotated[UploadFile, File()],
+    replace: Annotated[str, Form()] = "",
+) -> Response:
+    """Upload Table 1 or Table 2 as Excel (all rows or none), then show the table."""
+    if form not in FORMS:
+        raise NotFoundError(f"no form {form!r}; use table1 or table2")
+    import_form(session, auth.user, project_id, form, file, replace == "1")
+    return redirect(request, f"/projects/{project_id}/{form}")
