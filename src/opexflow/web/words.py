@@ -154,6 +154,12 @@ FIELDS: Final[dict[str, tuple[str, str]]] = {
     "decision": ("结论", "Decision"),
     "reasons": ("理由", "Reasons"),
     "quadrant": ("象限", "Quadrant"),
+    "phase": ("阶段", "Phase"),
+    "planned_start": ("计划开始", "Planned start"),
+    "planned_end": ("计划结束", "Planned end"),
+    "actual_start": ("实际开始", "Actual start"),
+    "actual_end": ("实际结束", "Actual end"),
+    "goal_text": ("目标", "Goal"),
 }
 
 #: Audit trail: record kinds and actions.
