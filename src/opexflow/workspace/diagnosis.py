@@ -29,9 +29,11 @@ from opexflow.workspace.forms import CurrentStateRow
 from opexflow.workspace.problems import Problem, ProblemCategory
 from opexflow.workspace.processes import EventLogRecord, Process, attach_log
 from opexflow.workspace.projects import Project
+from opexflow.workspace.reports import store_report_data
 from opexflow.workspace.users import Role, User
 
 if TYPE_CHECKING:
+    from opexflow.conformance import RuleSet
     from opexflow.logs.staging import ProgressCallback
 
 #: The problem category of each finding kind (seed §2 step 1). Variant sprawl (teams
@@ -79,6 +81,7 @@ def attach_and_diagnose(
     path: str | Path,
     source_name: str | None = None,
     sla: float | None = None,
+    rules: str | Path | RuleSet | None = None,
     data_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
     **options: Any,
@@ -89,6 +92,8 @@ def attach_and_diagnose(
         path: the log file (CSV, XLSX, XES, Parquet) or an imported dataset directory.
         source_name: the name shown for the upload (default the file name).
         sla: a time limit per case in hours (an ``sla_breach`` finding beyond it).
+        rules: control points checked as ``control_violation`` findings (a rules file,
+            YAML text or a RuleSet; see docs/conformance.md).
         data_dir: where datasets are kept (default ``OPEXFLOW_DATA_DIR``).
         progress: called with (stage, done, total) while importing.
         options: column and reader options of :func:`opexflow.logs.read_log`
@@ -99,7 +104,7 @@ def attach_and_diagnose(
         >>> rec.diagnosis["findings"][0]["kind"]                           # doctest: +SKIP
         'bottleneck'
     """
-    from opexflow.analysis.diagnose import diagnose
+    from opexflow.analysis.diagnose import diagnose, report_data
     from opexflow.logs import read_log
     from opexflow.logs.staging import no_progress
     from opexflow.settings import get_settings
@@ -110,14 +115,10 @@ def attach_and_diagnose(
         raise InputError(
             f"unknown log option {', '.join(unknown)}; use {', '.join(sorted(LOG_OPTIONS))}"
         )
-    log = read_log(
-        path,
-        data_dir=data_dir if data_dir is not None else get_settings().data_dir,
-        progress=progress or no_progress,
-        **options,
-    )
-    result = diagnose(log, sla=sla)
-    return attach_log(
+    folder = Path(data_dir) if data_dir is not None else get_settings().data_dir
+    log = read_log(path, data_dir=folder, progress=progress or no_progress, **options)
+    result = diagnose(log, sla=sla, rules=rules)
+    record = attach_log(
         session,
         actor=actor,
         process=process,
@@ -125,6 +126,8 @@ def attach_and_diagnose(
         source_name=source_name or Path(path).name,
         diagnosis=result,
     )
+    store_report_data(record, folder, report_data(result, title=record.source_name))
+    return record
 
 
 def _checked(session: Session, actor: User, project_id: int, log_record: EventLogRecord) -> None:

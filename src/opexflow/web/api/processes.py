@@ -174,7 +174,7 @@ def read_process_map(
     log_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
     """The process map (activities, edges with frequencies and durations) of a log."""
-    from opexflow.web.reports import report_data_for
+    from opexflow.workspace.reports import report_data_for
 
     record = get_log(session, log_id)
     require_process(session, user, record.process_id)

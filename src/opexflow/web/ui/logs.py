@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from opexflow.errors import NotFoundError
 from opexflow.web.api.processes import save_upload
 from opexflow.web.deps import AuthDep, SessionDep
-from opexflow.web.reports import report_html_for
 from opexflow.web.ui.pages import redirect, render
 from opexflow.web.ui.projects import project_context
 from opexflow.workspace.access import Action, require
 from opexflow.workspace.processes import EventLogRecord, get_log, get_process, logs_of
 from opexflow.workspace.projects import Project, require_process
+from opexflow.workspace.reports import report_html_for
 
 router = APIRouter()
 

@@ -1,9 +1,10 @@
-"""Diagnosis reports of stored logs, rendered on demand and cached on disk.
+"""Diagnosis reports of stored logs, cached on disk.
 
-The diagnosis runs once per log (its dataset never changes); the report
-data is kept as JSON and each language's HTML next to it, in
-``<data_dir>/reports/``. The process-map API and the report page then cost
-a file read.
+A log's report data is written when the log is attached and diagnosed (with
+the rules and SLA used then); each language's HTML is rendered on first use.
+Both live in ``<data_dir>/reports/``, so the process-map API and the report
+page cost a file read. A log attached before the cache existed is diagnosed
+again on first use (without rules).
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ def _write(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def store_report_data(record: EventLogRecord, data_dir: Path, data: dict[str, Any]) -> None:
+    """Keep a freshly diagnosed log's report data (called when it is attached)."""
+    _write(
+        _folder(data_dir) / f"log-{record.id}.json",
+        json.dumps(data, ensure_ascii=False, default=str),
+    )
 
 
 def report_data_for(record: EventLogRecord, data_dir: Path) -> dict[str, Any]:
