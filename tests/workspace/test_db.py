@@ -19,12 +19,12 @@ def test_migrations_build_exactly_the_tables_the_code_declares(db: Database) -> 
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(db) == "0001"
+    assert current_revision(db) == "0002"
 
 
 def test_upgrade_twice_changes_nothing(db: Database) -> None:
     upgrade(db)
-    assert current_revision(db) == "0001"
+    assert current_revision(db) == "0002"
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: Path) -> None:

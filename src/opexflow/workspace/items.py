@@ -18,7 +18,15 @@ from opexflow.workspace import changes
 from opexflow.workspace.access import Action, require
 from opexflow.workspace.base import Record
 from opexflow.workspace.forms import CurrentStateRow, Measure
-from opexflow.workspace.pilots import PilotDecision
+from opexflow.workspace.pilots import (
+    Pilot,
+    PilotDay,
+    PilotDecision,
+    PilotKpi,
+    Retro,
+    SatisfactionAnswer,
+    UnmetIssue,
+)
 from opexflow.workspace.problems import FishboneCause, Problem, WhyChain
 from opexflow.workspace.risks import Risk
 from opexflow.workspace.teams import SurveyPlan, SurveyRecord, TeamMember
@@ -38,8 +46,14 @@ KINDS: dict[str, tuple[type[Record], Action]] = {
     "measures": (Measure, Action.edit),
     "risks": (Risk, Action.edit),
     "pilot_decisions": (PilotDecision, Action.lead),
+    "pilots": (Pilot, Action.edit),
+    "pilot_kpis": (PilotKpi, Action.edit),
+    "pilot_days": (PilotDay, Action.edit),
+    "retros": (Retro, Action.edit),
+    "satisfaction": (SatisfactionAnswer, Action.edit),
+    "unmet_issues": (UnmetIssue, Action.edit),
 }
-_ORDER: dict[type[Record], str] = {CurrentStateRow: "step"}
+_ORDER: dict[type[Record], str] = {CurrentStateRow: "step", PilotDay: "day", Retro: "week_of"}
 
 
 def _action(table: type[Record]) -> Action:

@@ -41,6 +41,15 @@ from opexflow.workspace.forms import CurrentStateRow, Measure
 from opexflow.workspace.gates import move_phase
 from opexflow.workspace.metrics import Direction, Metric
 from opexflow.workspace.phases import Phase, PhaseMove, PhaseWindow
+from opexflow.workspace.pilots import (
+    ControlKind,
+    Pilot,
+    PilotDay,
+    PilotKpi,
+    Retro,
+    SatisfactionAnswer,
+    UnmetIssue,
+)
 from opexflow.workspace.problems import FishboneCause, Problem, WhyChain
 from opexflow.workspace.processes import EventLogRecord, Process, create_process
 from opexflow.workspace.projects import Project, create_project, set_member
@@ -159,6 +168,7 @@ def build_sample_workspace(
         }
         _metrics(s)
         pilot = _activation_project(s, users, activation, logs["activation_before"], today)
+        _pilot(s, users["zhang"], pilot, logs["activation_before"], logs["activation_after"])
         second = _fulfilment_project(s, users, orders, logs["fulfilment"], today)
         projects = {"YH-LC01": pilot.id, "DD-LC01": second.id}
         log_ids = {name: rec.id for name, rec in logs.items()}
@@ -175,8 +185,14 @@ def _metrics(s: Session) -> None:
             "激活时长",
             "activation time",
             "从用户提交信息到激活完成的时长,取中位数",
-            Kpi(name="激活时长", kind="throughput_time", statistic="median"),
-            "分钟",
+            Kpi(
+                name="激活时长",
+                kind="throughput_time",
+                statistic="median",
+                name_zh="激活时长",
+                name_en="activation time",
+            ),
+            "分钟",  # the formula measures seconds; pilots show and target it in minutes
             Direction.lower_is_better,
             "运营部",
         ),
@@ -184,7 +200,13 @@ def _metrics(s: Session) -> None:
             "错误率",
             "error rate",
             "需要补充资料的注册申请占比(资料错误或不全)",
-            Kpi(name="错误率", kind="case_share", activity="补充资料"),
+            Kpi(
+                name="错误率",
+                kind="case_share",
+                activity="补充资料",
+                name_zh="错误率",
+                name_en="error rate",
+            ),
             "%",
             Direction.lower_is_better,
             "运营部",
@@ -545,6 +567,94 @@ def _date_phases(
         cursor = end + timedelta(days=1)
     current = list(Phase)[len(lengths)]
     changes.update(s, windows[current], actor=leader, actual_start=cursor, actual_end=None)
+
+
+#: The pilot team's satisfaction answers (1-5) and comments: mean 4.5.
+SATISFACTION: tuple[tuple[int, str], ...] = (
+    (5, "审核不用再逐个系统核对,省事多了"),
+    (5, "异常单才需要人工看,工作量明显下降"),
+    (4, "工具偶尔要刷新一次"),
+    (5, "用户催单少了"),
+    (4, "希望短信问题也能一起解决"),
+    (5, ""),
+    (4, "刚开始不熟悉,培训后顺手"),
+    (4, "验证码收不到的投诉还在"),
+)
+
+
+def _pilot(
+    s: Session, leader: User, project: Project, before: EventLogRecord, after: EventLogRecord
+) -> None:
+    """Team A's pilot of the check tool on the before/after logs, with its KPIs, tracking,
+    retros, survey and the unmet SMS issue (the planted effect shows on the pilot page)."""
+    from opexflow.demo import planted
+
+    start = planted.PILOT_START
+    pid = project.id
+    items.create(
+        s,
+        Pilot,
+        actor=leader,
+        project_id=pid,
+        name="A组试点自动校验工具",
+        scope_attribute="团队",
+        scope_value=planted.PILOT_TEAM,
+        before_log_id=before.id,
+        after_log_id=after.id,
+        pilot_start=start,
+        period_end=start + timedelta(days=20),
+        control=ControlKind.rest,
+        description="A组使用自动校验工具,B组和C组按原流程作为对照组。",
+    )
+    for kpi, target, unit in (
+        ("激活时长", planted.MEDIAN_ACTIVATION_MINUTES_PILOT, "分钟"),
+        ("错误率", round(planted.ERROR_RATE_PILOT * 100, 2), "%"),
+    ):
+        items.create(s, PilotKpi, actor=leader, project_id=pid, kpi=kpi, target=target, unit=unit)
+    notes = (
+        ("A组完成工具培训并开始试点", "两名审核员不熟悉异常单标记"),
+        ("自动校验覆盖全部申请,人工只处理异常单", ""),
+        ("审核排队明显减少", "部分用户反映验证码收不到"),
+    )
+    for day, (note, issues) in enumerate(notes):
+        items.create(
+            s,
+            PilotDay,
+            actor=leader,
+            project_id=pid,
+            day=start + timedelta(days=day),
+            note=note,
+            issues=issues,
+        )
+    items.create(
+        s,
+        Retro,
+        actor=leader,
+        project_id=pid,
+        week_of=start,
+        went_well="激活时长明显缩短,资料错误被填写页拦截",
+        problems="短信验证码收不到的投诉没有减少",
+        actions="与技术部评估短信通道;下周继续跟踪",
+    )
+    for i, (score, comment) in enumerate(SATISFACTION):
+        items.create(
+            s,
+            SatisfactionAnswer,
+            actor=leader,
+            project_id=pid,
+            score=score,
+            comment=comment,
+            respondent=f"A组审核员{i + 1}",
+            answered_on=start + timedelta(days=12),
+        )
+    items.create(
+        s,
+        UnmetIssue,
+        actor=leader,
+        project_id=pid,
+        issue="手机号验证码收不到",
+        cause="短信通道需优化",
+    )
 
 
 def _fulfilment_project(
