@@ -56,6 +56,13 @@ FORBIDDEN = {
         "opexflow.workspace",
         "opexflow.web",
     ),
+    "sop": (
+        "opexflow.cli",
+        "opexflow.report",
+        "opexflow.demo",
+        "opexflow.workspace",
+        "opexflow.web",
+    ),
 }
 
 

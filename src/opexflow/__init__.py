@@ -35,10 +35,12 @@ _EXPORTS = {
     "Quality": "opexflow.models.api",
     "Replay": "opexflow.models.replay",
     "RuleResult": "opexflow.conformance.result",
+    "Sop": "opexflow.sop.model",
     "Throughput": "opexflow.analysis.durations",
     "activity_stats": "opexflow.analysis.activities",
     "case_durations": "opexflow.analysis.durations",
     "check_conformance": "opexflow.conformance.check",
+    "check_sop": "opexflow.sop.checks",
     "compare_group": "opexflow.pilot.compare",
     "compare_groups": "opexflow.analysis.compare",
     "compare_logs": "opexflow.pilot.compare",
@@ -47,6 +49,7 @@ _EXPORTS = {
     "discover": "opexflow.models.api",
     "end_activities": "opexflow.analysis.dfg",
     "evaluate_pilot": "opexflow.pilot.evaluate",
+    "export_sop": "opexflow.sop.export",
     "filter_activity": "opexflow.analysis.filters",
     "filter_attribute": "opexflow.analysis.filters",
     "filter_cases": "opexflow.analysis.filters",
@@ -57,6 +60,7 @@ _EXPORTS = {
     "import_log": "opexflow.logs.canonical",
     "kpi_series": "opexflow.kpi.evaluate",
     "load_rules": "opexflow.conformance.loading",
+    "load_sop": "opexflow.sop.model",
     "model_quality": "opexflow.models.api",
     "parse_kpi": "opexflow.kpi.definition",
     "precision": "opexflow.models.api",
@@ -114,6 +118,9 @@ if TYPE_CHECKING:
     from opexflow.models.simplify import ProcessMap, simplify_map
     from opexflow.pilot.compare import KpiComparison, compare_group, compare_logs
     from opexflow.pilot.evaluate import PilotEvaluation, evaluate_pilot
+    from opexflow.sop.checks import check_sop
+    from opexflow.sop.export import export_sop
+    from opexflow.sop.model import Sop, load_sop
 
 
 def __getattr__(name: str) -> Any:
