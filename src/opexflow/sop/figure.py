@@ -91,7 +91,10 @@ def flowchart_svg(model: BpmnModel) -> str:
             )
             if flow.name:
                 x, y = _label_at(pts)
-                out.append(f'<text x="{x:.0f}" y="{y:.0f}">{escape(flow.name)}</text>')
+                out.append(
+                    f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="end" fill="#555">'
+                    f"{escape(flow.name)}</text>"
+                )
     for node in model.nodes:
         shape = lay.shapes.get(node.id)
         if shape is not None:
@@ -101,10 +104,10 @@ def flowchart_svg(model: BpmnModel) -> str:
 
 
 def _label_at(pts: list[tuple[float, float]]) -> tuple[float, float]:
-    """Where a flow's name goes: just after the start of its last segment, which
-    enters the target (a gateway's branches share their first segments)."""
-    x, y = pts[-2]
-    return x + 6, y - 5
+    """Where a flow's name ends (right-aligned): just before its target, above the
+    last segment — a gateway's branches share their first segments, not their last."""
+    x, y = pts[-1]
+    return x - 10, y - 5
 
 
 def _rect(b: Bounds, fill: str, rx: float = 0) -> str:
@@ -213,7 +216,10 @@ def _png_flow(
     draw.polygon(head, fill=_STROKE)
     if name:
         x, y = _label_at(pts)
-        draw.text((x * scale, y * scale), name, fill="#555555", font=font, anchor="ld")
+        at = (x * scale, y * scale)
+        box = draw.textbbox(at, name, font=font, anchor="rd")
+        draw.rectangle(box, fill="white")
+        draw.text(at, name, fill="#555555", font=font, anchor="rd")
 
 
 def _png_node(draw: Any, kind: str, name: str, b: Bounds, font: Any, scale: float) -> None:
