@@ -150,3 +150,18 @@ def test_draft_from_diagnose_json(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["steps"] == 2
     sop = load_sop(out.read_text(encoding="utf-8"))
     assert sop.steps[1].measures == ("自动校验",) and sop.target is not None
+
+
+def test_table4_merges_histories(demo: Path, tmp_path: Path) -> None:
+    files = [str(demo / n) for n in ("YH-LC01-V1.0.json", "YH-LC01-V1.1.json", "DD-LC01-V1.0.json")]
+    result = runner.invoke(
+        app, ["sop", "table4", *files, "-o", str(tmp_path / "t4.xlsx"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["process_id"], r["version"]) for r in rows] == [
+        ("DD-LC01", "V1.0"),
+        ("YH-LC01", "V1.0"),
+        ("YH-LC01", "V1.1"),
+    ]
+    assert (tmp_path / "t4.xlsx").stat().st_size > 4000

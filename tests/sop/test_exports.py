@@ -119,3 +119,27 @@ def test_pdf_through_libreoffice(v11: Sop) -> None:
     pdf = export_sop(v11, format="pdf")
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 20_000
+
+
+def test_table4_xlsx_has_the_seed_columns(v11: Sop) -> None:
+    from openpyxl import load_workbook
+
+    from opexflow.sop import table4_xlsx
+
+    ws = load_workbook(io.BytesIO(table4_xlsx(v11.history))).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == [
+        "流程ID",
+        "流程名称",
+        "版本号",
+        "生效日期",
+        "修改内容摘要",
+        "修改人",
+        "审核人",
+        "备注",
+    ]
+    assert rows[2][:3] == ["YH-LC01", "用户注册激活流程", "V1.1"]
+    assert rows[2][3].date().isoformat() == "2024-05-06"
+    assert rows[2][4:] == ["新增短信通道优化步骤", "王经理", "李总监", "解决验证码接收问题"]
+    en = load_workbook(io.BytesIO(table4_xlsx(v11.history, "en"))).active
+    assert en["E1"].value == "change summary"

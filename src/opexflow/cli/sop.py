@@ -358,3 +358,41 @@ def demo(
         _emit({"ok": True, "files": written})
     else:
         typer.echo("\n".join(written))
+
+
+@sop_app.command("table4")
+def table4(
+    sops: Annotated[
+        list[Path], typer.Argument(help="SOP files (JSON); their revision histories are merged.")
+    ],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="The XLSX file to write.")] = None,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Table 4 (流程优化记录表): every version of the SOPs' revision histories, as XLSX."""
+    with errors(as_json):
+        from opexflow.errors import InputError
+        from opexflow.sop.xlsx import table4_xlsx
+
+        language = _lang(lang)
+        if out is None and not as_json:
+            raise InputError(
+                "give -o FILE.xlsx (or --json)", message_zh="请用 -o 指定 XLSX 文件（或用 --json）"
+            )
+        rows = {}
+        for path in sops:
+            for r in _read_sop(path).history:
+                rows[(r.process_id, r.version)] = r
+        records = sorted(rows.values(), key=lambda r: (r.process_id, _version_key(r.version)))
+        if out is not None:
+            out.write_bytes(table4_xlsx(records, language))
+    if as_json:
+        _emit({"ok": True, "rows": [r.model_dump(mode="json") for r in records]})
+    else:
+        typer.echo(f"{out}: {len(records)} 行 / rows", err=True)
+
+
+def _version_key(version: str) -> tuple[int, int]:
+    from opexflow.sop import parse_version
+
+    return parse_version(version)

@@ -8,7 +8,7 @@ sign-off live in the workspace.
   control points name steps, target KPI in the metric dictionary, no empty section);
 - :func:`draft_from_diagnosis`: a first SOP from Table 1 and the Table 2 measures;
 - :func:`canonical_json`, :func:`content_hash`, :func:`verify`, :func:`bump`,
-  :func:`change_record` (Table 4), :func:`diff` of two versions;
+  :func:`change_record` (a Table 4 row; :func:`table4_xlsx` the table), :func:`diff` of two versions;
 - :func:`export_sop`: DOCX, Markdown, HTML, BPMN (``to_docx``, ``to_markdown``, ``to_html``).
 
 Example:
@@ -47,6 +47,7 @@ from opexflow.sop.versioning import (
     read_signature,
     verify,
 )
+from opexflow.sop.xlsx import table4_xlsx
 
 __all__ = [
     "FORMATS",
@@ -74,6 +75,7 @@ __all__ = [
     "parse_version",
     "read_signature",
     "sequence_flowchart",
+    "table4_xlsx",
     "to_docx",
     "to_html",
     "to_markdown",
