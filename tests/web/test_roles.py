@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from opexflow.demo.sops import activation_sop
 from opexflow.workspace import items
 from opexflow.workspace.db import Database
 from opexflow.workspace.metrics import Metric
@@ -40,15 +41,32 @@ BODIES: dict[str, dict[str, Any]] = {
     "measures": {"goal": "提效", "measure": "自动校验"},
     "risks": {"title": "新风险"},
     "pilot_decisions": {"decision": "redesign", "reasons": "未达标"},
+    "pilots": {"pilot_name": "A组试点", "pilot_start": "2024-04-08"},
+    "pilot_kpis": {"kpi": "throughput_time", "target": 8, "unit": "分钟"},
+    "pilot_days": {"day": "2024-04-08", "note": "开始试点"},
+    "retros": {"week_of": "2024-04-08", "went_well": "审核更快"},
+    "satisfaction": {"score": 4},
+    "unmet_issues": {"issue": "验证码收不到", "cause": "短信通道"},
 }
 UNIQUE = itertools.count(1)
+SOP = activation_sop().model_dump(mode="json")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "case,activity,timestamp\nc1,A,2024-03-01 09:00\nc1,B,2024-03-01 09:30\nc2,A,2024-03-01 10:00\nc2,B,2024-03-01 11:00\n"
 
 
-def expected(method: str, path: str) -> set[str]:
-    """Who may call ``method path`` (the design, written out)."""
-    kind = path.split("/")[5] if path.startswith("/api/v1/projects/{project_id}/") else None
+#: SOP version actions by (method, last path part); the version is a fresh draft,
+#: so review/verify answer 409 to everyone who may see it (past authorization).
+SOP_ROUTES: dict[tuple[str, str], set[str]] = {
+    ("POST", "comments"): PROJECT_READERS - {"viewer"},
+    ("POST", "review"): PROJECT_READERS,
+    ("POST", "sign"): PROJECT_LEADS,
+    ("POST", "publish"): PROJECT_LEADS,
+    ("POST", "archive"): PROJECT_LEADS,
+}
+
+
+def _workspace_wide(method: str, path: str) -> set[str] | None:
+    """Routes outside any project: users, processes, metrics, login."""
     if path.startswith("/api/v1/auth/") or (
         method == "GET"
         and path in ("/api/v1/projects", "/api/v1/processes", "/api/v1/users", "/api/v1/metrics")
@@ -58,20 +76,37 @@ def expected(method: str, path: str) -> set[str]:
         return {"admin"}
     if path in ("/api/v1/projects", "/api/v1/processes") or path.startswith("/api/v1/metrics"):
         return WORKSPACE_LEADERS
+    if path == "/api/v1/processes/{process_id}/logs" and method == "POST":
+        return {"admin", "leader", "member"}
+    if path.startswith(("/api/v1/processes/{process_id}", "/api/v1/logs/")):
+        return PROJECT_READERS
+    return None
+
+
+def expected(method: str, path: str) -> set[str]:
+    """Who may call ``method path`` (the design, written out)."""
+    wide = _workspace_wide(method, path)
+    if wide is not None:
+        return wide
+    kind = path.split("/")[5] if path.startswith("/api/v1/projects/{project_id}/") else None
     if kind in items.KINDS:
         if method == "GET":
             return PROJECT_READERS
         return PROJECT_LEADS if kind == "pilot_decisions" else PROJECT_EDITORS
+    if path.startswith("/api/v1/projects/{project_id}/pilot/"):
+        # The evaluation, its charts and Table 3: whoever reads the project.
+        return PROJECT_READERS if method == "GET" else set()
+    if path.startswith(("/api/v1/sop-versions/", "/api/v1/sops/")):
+        return SOP_ROUTES.get(
+            (method, path.rsplit("/", 1)[-1]),
+            PROJECT_READERS if method == "GET" else PROJECT_EDITORS,
+        )
     if path.startswith("/api/v1/projects/{project_id}"):
         if method == "GET":
             return PROJECT_READERS
         if path.endswith("/phase") or "/members/" in path:
             return PROJECT_LEADS
         return PROJECT_EDITORS
-    if path == "/api/v1/processes/{process_id}/logs" and method == "POST":
-        return {"admin", "leader", "member"}
-    if path.startswith(("/api/v1/processes/{process_id}", "/api/v1/logs/")):
-        return PROJECT_READERS
     raise AssertionError(f"no expectation for {method} {path}: add it to the role matrix")
 
 
@@ -114,6 +149,12 @@ class Setup:
             self.log_id = int(response.json()["id"])
         return self.log_id
 
+    def sop(self) -> dict[str, Any]:
+        body = {"title": "激活SOP", "content": SOP}
+        response = self.admin.post(f"/api/v1/projects/{self.people['project']}/sops", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
     def metric(self) -> int:
         with self.db.session() as s:
             metric = Metric(name=f"m{next(UNIQUE)}", definition="x")
@@ -142,6 +183,11 @@ class Setup:
                     f"/api/v1/projects/{self.people['project']}/members/{values['user_id']}",
                     json={"role": "member"},
                 )
+        if "{version_id}" in path or "{document_id}" in path:
+            version = self.sop()
+            values["version_id"], values["document_id"] = version["id"], version["document_id"]
+            if path.endswith("/diff"):
+                kwargs["params"] = {"against": version["id"]}
         if "{log_id}" in path:
             values["log_id"] = self.log()
         if "{metric_id}" in path:
@@ -175,6 +221,18 @@ class Setup:
             "/api/v1/processes": {"code": f"DD-LC{next(UNIQUE) + 10}", "name": "订单履约流程"},
             "/api/v1/metrics": {"name": f"指标{next(UNIQUE)}", "definition": "定义"},
             "/api/v1/projects/{project_id}/phase": {"to": "analyze"},
+            "/api/v1/projects/{project_id}/sops": {"title": "SOP", "content": SOP},
+            "/api/v1/sop-versions/{version_id}/submit": {"reviewer_ids": [self.people["reviewer"]]},
+            "/api/v1/sop-versions/{version_id}/comments": {"anchor": "purpose", "text": "意见"},
+            "/api/v1/sop-versions/{version_id}/review": {"decision": "approved"},
+            "/api/v1/sop-versions/{version_id}/publish": {
+                "effective_on": "2024-04-08",
+                "summary": "发布",
+            },
+            "/api/v1/sop-versions/{version_id}/sign": {},
+            "/api/v1/sop-versions/{version_id}/archive": {},
+            "/api/v1/sop-versions/{version_id}/content": {"version": 1, "content": SOP},
+            "/api/v1/sops/{document_id}/versions": {"kind": "minor"},
             "/api/v1/projects/{project_id}/members/{user_id}": {"role": "member"},
         }
         return special[path]

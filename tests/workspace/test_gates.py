@@ -167,7 +167,7 @@ def test_design_needs_measures_and_names_the_missing_sop(
         unit="分钟",
     )
     assert [i.key for i in check_gate(session, project).missing] == ["sop_approved"]
-    with pytest.raises(GateError, match="approved SOP"):
+    with pytest.raises(GateError, match="signed by the leader"):
         move_phase(session, actor=leader, project=project, to="pilot")
 
 

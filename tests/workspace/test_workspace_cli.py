@@ -21,6 +21,7 @@ from opexflow.workspace.forms import CurrentStateRow
 from opexflow.workspace.processes import create_process
 from opexflow.workspace.projects import create_project
 from opexflow.workspace.users import User, authenticate
+from tests.workspace.test_db import HEAD
 
 runner = CliRunner()
 
@@ -65,7 +66,7 @@ def test_init_creates_an_admin_once_and_prints_its_password(
     again = _run("init", "--data-dir", str(tmp_path))
     assert again["admin"] is None and "password" not in again
     upgraded = _run("db", "upgrade", "--data-dir", str(tmp_path))
-    assert upgraded["revision"] == upgraded["from"] == "0001"
+    assert upgraded["revision"] == upgraded["from"] == HEAD
 
 
 def test_user_add_with_a_prompted_password(cli_db: Database, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from opexflow.workspace.pilots import Decision, PilotDecision
 from opexflow.workspace.problems import FishboneCause, Problem, Quadrant, WhyChain
 from opexflow.workspace.processes import EventLogRecord
 from opexflow.workspace.projects import Project
+from opexflow.workspace.sop_workflow import approved_for_project
 from opexflow.workspace.teams import SurveyPlan, SurveyRecord, TeamMember, TeamRole
 from opexflow.workspace.users import User
 
@@ -148,9 +149,9 @@ def _design_items(session: Session, project: Project) -> list[GateItem]:
         ),
         GateItem(
             "sop_approved",
-            False,
-            "已审批的SOP版本(SOP模块尚未提供)",
-            "an approved SOP version (the SOP module is not available yet)",
+            approved_for_project(session, project.id),
+            "标准化流程文档(SOP)已会签并由组长签字",
+            "an SOP version reviewed by every reviewer and signed by the leader",
         ),
     ]
 

@@ -13,6 +13,14 @@ from opexflow.workspace.problems import FishboneCause, Problem, WhyChain
 from opexflow.workspace.processes import EventLogRecord, Process
 from opexflow.workspace.projects import Project
 from opexflow.workspace.risks import Risk
+from opexflow.workspace.sops import (
+    ChangeRecord,
+    SopComment,
+    SopDocument,
+    SopReview,
+    SopSignature,
+    SopVersion,
+)
 from opexflow.workspace.teams import SurveyPlan, SurveyRecord, TeamMember
 from opexflow.workspace.users import ApiToken, Department, User
 
@@ -20,6 +28,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "ChangeRecord",
     "CurrentStateRow",
     "Department",
     "EventLogRecord",
@@ -34,6 +43,11 @@ __all__ = [
     "Process",
     "Project",
     "Risk",
+    "SopComment",
+    "SopDocument",
+    "SopReview",
+    "SopSignature",
+    "SopVersion",
     "SurveyPlan",
     "SurveyRecord",
     "TeamMember",

@@ -10,6 +10,7 @@ from opexflow.web.api.metrics import router as metrics_router
 from opexflow.web.api.processes import router as processes_router
 from opexflow.web.api.projects import router as projects_router
 from opexflow.web.api.records import router as records_router
+from opexflow.web.api.sops import router as sops_router
 from opexflow.web.api.users import router as users_router
 
 router = APIRouter()
@@ -20,6 +21,7 @@ for part in (
     projects_router,
     records_router,
     forms_router,
+    sops_router,
     metrics_router,
 ):
     router.include_router(part)

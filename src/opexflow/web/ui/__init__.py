@@ -10,6 +10,7 @@ from opexflow.web.ui.metrics import router as metrics_router
 from opexflow.web.ui.problems import router as problems_router
 from opexflow.web.ui.projects import router as projects_router
 from opexflow.web.ui.records import router as records_router
+from opexflow.web.ui.sops import router as sops_router
 
 router = APIRouter(include_in_schema=False)
 # records last: its /projects/{id}/{page} route would shadow the specific ones.
@@ -19,6 +20,7 @@ for part in (
     projects_router,
     problems_router,
     logs_router,
+    sops_router,
     records_router,
 ):
     router.include_router(part)
