@@ -29,6 +29,7 @@ def test_v11_adds_the_sms_step(v10: Sop, v11: Sop) -> None:
     assert rule.new_zh == "「重发短信」必须在「发送短信」之后 5 分钟内完成。"
     fields = {c.field for c in d.sections}
     assert fields == {"effective_on", "history"}
+    assert "~ 修订记录: V1.0 → V1.0, V1.1" in d.text("zh").splitlines()
     nodes = {(e.key, e.change) for e in d.flowchart if e.element == "node"}
     assert ("task:重发短信", "added") in nodes and ("exclusiveGateway:送达?", "added") in nodes
     flows = {(e.key, e.change) for e in d.flowchart if e.element == "flow"}

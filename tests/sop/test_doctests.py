@@ -18,6 +18,7 @@ MODULES = [
     "opexflow.sop.model",
     "opexflow.sop.render",
     "opexflow.sop.versioning",
+    "opexflow.sop.xlsx",
     "opexflow.demo.sops",
 ]
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from opexflow.sop import Sop
 
 sop_app = typer.Typer(
-    help="Standard operating procedures (SOP): check, export, diff, verify, draft.",
+    help="Standard operating procedures (SOP): check, export, diff, hash, verify, draft, table4.",
     no_args_is_help=True,
 )
 app.add_typer(sop_app, name="sop")
@@ -106,8 +106,7 @@ def check(
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
-    """Check an SOP before review: one A and at least one R per step, control points
-    name steps, target KPI in the dictionary, no empty required section.
+    """Check an SOP before review: RACI (one A, an R per step), control points, target KPI, empty sections.
 
     Exit code 0 when ready, 2 with problems (each says where), 1 on an error.
     """
@@ -169,7 +168,7 @@ def export(
     ] = None,
     lang: LangOpt = "zh",
 ) -> None:
-    """Export an SOP as a Word document, Markdown, HTML, PDF, BPMN 2.0 or canonical JSON."""
+    """Export an SOP as a Word document, PDF, HTML, Markdown, BPMN 2.0 or JSON."""
     with errors(False):
         from opexflow.errors import InputError
         from opexflow.sop import export_sop

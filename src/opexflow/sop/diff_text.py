@@ -46,6 +46,8 @@ _WORDS = {
 
 
 def _value(v: Any, lang: Lang) -> str:
+    if isinstance(v, list) and v and all(isinstance(x, dict) and "version" in x for x in v):
+        return ", ".join(str(x["version"]) for x in v)  # the revision history: its versions
     if v is None or v == "" or v == [] or v == {}:
         return _WORDS[lang]["empty"]
     if isinstance(v, str):
