@@ -40,14 +40,13 @@ def activity_stats(log: EventLog, *, engine: Engine | None = None) -> pa.Table:
         waiting_median_s=wait.quantile(0.5) / 1e6,
         waiting_total_s=wait.sum() / 1e6,
     )
-    per_case = ev.group_by(["activity_idx", "case_idx"]).aggregate(n=ev.count())
-    rework = per_case.group_by("activity_idx").aggregate(
-        rework_events=(per_case.n - 1).sum(),
-        rework_cases=(per_case.n > 1).sum(),
-        cases=per_case.count(),
-    )
+    # ``occurrence`` (written at import) numbers an activity's events within its
+    # case: 1 = first (one per case), 2 = first repeat (one per case with rework).
     metrics: dict[str, ibis.Value] = {
         "events": ev.count(),
+        "cases": ev.count(where=ev.occurrence == 1),
+        "rework_events": ev.count(where=ev.occurrence > 1),
+        "rework_cases": ev.count(where=ev.occurrence == 2),
         "median_position": ev.event_idx.quantile(0.5),
     }
     if has_start:
@@ -60,11 +59,7 @@ def activity_stats(log: EventLog, *, engine: Engine | None = None) -> pa.Table:
         if col in ev.columns:
             metrics[col] = ev[col].mode()
     base = ev.group_by("activity_idx").aggregate(**metrics)
-    joined = (
-        base.join(rework, "activity_idx")
-        .left_join(waits, "activity_idx")
-        .join(t.activity_names(), "activity_idx")
-    )
+    joined = base.left_join(waits, "activity_idx").join(t.activity_names(), "activity_idx")
     table = t.engine.to_arrow(joined.order_by([ibis.desc("events"), "activity"]))
     return _finish(table, has_start=has_start)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
-from ibis import _
+import pyarrow.compute as pc
 
 from opexflow.analysis._expr import micros
 from opexflow.analysis.tables import LogTables, log_tables
@@ -51,45 +51,82 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
     """
     t = log_tables(log, engine)
     ev = t.events
-    pairs = ev.filter(ev.next_activity_idx.notnull())
-    dur = micros(pairs.ts_us, pairs.next_ts_us)
-    keys = ["activity_idx", "next_activity_idx"]
-    # One list quantile instead of two, and the distinct case count as a separate
-    # hash aggregate: DuckDB runs DISTINCT aggregates far slower inside a big group-by.
-    metrics = {"events": pairs.count(), "mean_s": dur.mean() / 1e6, "q": dur.quantile([0.5, 0.9])}
-    if "next_start_us" in pairs.columns:
+    # One scan, grouped by (activity, next activity): the rows with a successor are
+    # the edges; those without one are the case ends (their count is the end
+    # activity's); the first events give the start activities. ``edge_first``
+    # (written at import) counts each edge once per case without a DISTINCT.
+    dur = micros(ev.ts_us, ev.next_ts_us)
+    metrics = {
+        "events": ev.count(),
+        "cases": ev.count(where=ev.edge_first),
+        "starts": ev.count(where=ev.event_idx == 0),
+        "mean_us": dur.mean(),
+        "q": dur.quantile([0.5, 0.9]),
+    }
+    if "next_start_us" in ev.columns:
         # With start times, the wait is from A's completion to B's start.
-        wait = micros(pairs.ts_us, pairs.next_start_us.coalesce(pairs.next_ts_us))
-        metrics["wait_median_s"] = wait.quantile(0.5) / 1e6
-    stats = pairs.group_by(keys).aggregate(**metrics)
-    per_case = pairs.select(*keys, "case_idx").distinct()
-    case_counts = per_case.group_by(keys).aggregate(cases=per_case.count())
-    grouped = stats.join(case_counts, keys).mutate(median_s=_.q[0] / 1e6, p90_s=_.q[1] / 1e6)
+        metrics["wait_us"] = micros(ev.ts_us, ev.next_start_us.coalesce(ev.next_ts_us)).quantile(
+            0.5
+        )
+    grouped = ev.group_by(["activity_idx", "next_activity_idx"]).aggregate(**metrics)
     names = t.activity_names()
     src = names.rename(source="activity", s_idx="activity_idx")
     dst = names.rename(target="activity", t_idx="activity_idx")
-    edges = (
-        grouped.join(src, grouped.activity_idx == src.s_idx)
-        .join(dst, grouped.next_activity_idx == dst.t_idx)
-        .select(
+    joined = grouped.left_join(src, grouped.activity_idx == src.s_idx).left_join(
+        dst, grouped.next_activity_idx == dst.t_idx
+    )
+    table = t.engine.to_arrow(
+        joined.select(
             "source",
             "target",
             "events",
             "cases",
-            "mean_s",
-            "median_s",
-            "p90_s",
-            wait_median_s=(
-                grouped.wait_median_s if "wait_median_s" in grouped.columns else grouped.median_s
-            ),
+            "starts",
+            mean_s=joined.mean_us / 1e6,
+            median_s=joined.q[0] / 1e6,
+            p90_s=joined.q[1] / 1e6,
+            wait_median_s=(joined.wait_us if "wait_us" in grouped.columns else joined.q[0]) / 1e6,
         )
-        .order_by([ibis.desc("events"), "source", "target"])
+    )
+    return _split(table)
+
+
+def _split(table: pa.Table) -> Dfg:
+    """Edges, start and end activities from the (activity, next activity) aggregate."""
+    has_next = pc.is_valid(table.column("target"))
+    edges = table.filter(has_next).select(_EDGE_COLUMNS)
+    ends = table.filter(pc.invert(has_next))
+    end = pa.table(
+        {"activity": ends.column("source"), "cases": ends.column("events").cast(pa.int64())}
+    )
+    starts = table.group_by("source").aggregate([("starts", "sum")])
+    starts = starts.filter(pc.greater(starts.column("starts_sum"), 0))
+    start = pa.table(
+        {"activity": starts.column("source"), "cases": starts.column("starts_sum").cast(pa.int64())}
     )
     return Dfg(
-        edges=t.engine.to_arrow(edges),
-        start=_boundary(t, first=True),
-        end=_boundary(t, first=False),
+        edges=edges.sort_by(
+            [("events", "descending"), ("source", "ascending"), ("target", "ascending")]
+        ),
+        start=_by_cases(start),
+        end=_by_cases(end),
     )
+
+
+_EDGE_COLUMNS = [
+    "source",
+    "target",
+    "events",
+    "cases",
+    "mean_s",
+    "median_s",
+    "p90_s",
+    "wait_median_s",
+]
+
+
+def _by_cases(table: pa.Table) -> pa.Table:
+    return table.sort_by([("cases", "descending"), ("activity", "ascending")])
 
 
 def _boundary(t: LogTables, *, first: bool) -> pa.Table:

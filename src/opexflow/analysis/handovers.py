@@ -34,18 +34,14 @@ def handovers(log: EventLog, *, by: By = "department", engine: Engine | None = N
         raise InputError(f"the log has no {by} column; map one with --{by} COLUMN when importing")
     nxt = f"next_{by}"
     moves = ev.filter(ev[nxt].notnull() & ev[by].notnull() & (ev[by] != ev[nxt]))
-    moves = moves.select(
-        "case_idx", "event_idx", "ts_us", "next_ts_us", source=moves[by], target=moves[nxt]
-    )
-    w = ibis.window(group_by=moves.case_idx, order_by=moves.event_idx)
-    marked = moves.mutate(back=moves.target.lead().over(w))
-    dur = micros(marked.ts_us, marked.next_ts_us)
-    pingpong = (marked.back == marked.source).fill_null(False)
-    grouped = marked.group_by(["source", "target"]).aggregate(
-        events=marked.count(),
-        cases=marked.case_idx.nunique(),
+    dur = micros(moves.ts_us, moves.next_ts_us)
+    # The first move of a pair in a case, and its first ping-pong (the next move of
+    # the case goes back), are flagged at import: counting them counts cases.
+    grouped = moves.group_by(source=moves[by], target=moves[nxt]).aggregate(
+        events=moves.count(),
+        cases=moves.count(where=moves[f"{by}_move_first"]),
         mean_s=dur.mean() / 1e6,
         median_s=dur.quantile(0.5) / 1e6,
-        pingpong_cases=marked.case_idx.nunique(where=pingpong),
+        pingpong_cases=moves.count(where=moves[f"{by}_pingpong_first"]),
     )
     return t.engine.to_arrow(grouped.order_by([ibis.desc("events"), "source", "target"]))

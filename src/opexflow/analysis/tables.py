@@ -139,7 +139,7 @@ def _time_predicate(f: TimeFilter, cases: ir.Table) -> ir.BooleanValue:
 
 
 def _resequence(events: ir.Table) -> ir.Table:
-    """Recompute positions and successors after events were dropped."""
+    """Recompute positions, successors and first-occurrence flags after events were dropped."""
     w = ibis.window(group_by=events.case_idx, order_by=events.event_idx)
     cols = set(events.columns)
     updates: dict[str, ir.Value] = {
@@ -150,7 +150,50 @@ def _resequence(events: ir.Table) -> ir.Table:
     for col, nxt in _NEXT.items():
         if col in cols:
             updates[nxt] = events[col].lead().over(w)
-    return events.mutate(**updates)
+    events = events.mutate(**updates)
+    return _flags(events, [c for c in ("resource", "department") if c in cols])
+
+
+def _flags(ev: ir.Table, by: list[str]) -> ir.Table:
+    """The first-occurrence columns of the import (logs/encode.py), for a filtered log."""
+
+    def first(*keys: str) -> ir.BooleanValue:
+        w = ibis.window(group_by=[ev.case_idx, *(ev[k] for k in keys)], order_by=ev.event_idx)
+        return ibis.row_number().over(w) == 0
+
+    moves = {
+        c: ev[c].notnull() & ev[f"next_{c}"].notnull() & (ev[c] != ev[f"next_{c}"]) for c in by
+    }
+    later = ibis.window(group_by=ev.case_idx, order_by=ev.event_idx, rows=(1, None))
+    updates: dict[str, ir.Value] = {
+        "occurrence": (
+            ibis.row_number().over(
+                ibis.window(group_by=[ev.case_idx, ev.activity_idx], order_by=ev.event_idx)
+            )
+            + 1
+        ).cast("int32"),
+        "edge_first": ev.next_activity_idx.notnull() & first("activity_idx", "next_activity_idx"),
+    }
+    for c in by:
+        updates[f"{c}_move_first"] = moves[c] & first(c, f"next_{c}")
+        # The next move's target, over the moves of the case only.
+        back = ev[f"next_{c}"].argmin(moves[c].ifelse(ev.event_idx, ibis.null())).over(later)
+        updates[f"__pp_{c}"] = moves[c] & (back == ev[c]).fill_null(False)
+    ev = ev.mutate(**updates)
+    pp = {
+        f"{c}_pingpong_first": ev[f"__pp_{c}"]
+        & (
+            ibis.row_number().over(
+                ibis.window(
+                    group_by=[ev.case_idx, ev[c], ev[f"next_{c}"], ev[f"__pp_{c}"]],
+                    order_by=ev.event_idx,
+                )
+            )
+            == 0
+        )
+        for c in by
+    }
+    return ev.mutate(**pp).drop(*(f"__pp_{c}" for c in by))
 
 
 def _cases_from_events(events: ir.Table, stored: ir.Table) -> ir.Table:

@@ -19,13 +19,15 @@ from opexflow.logs.schema import (
     CASE_ID,
     CASE_IDX,
     DEPARTMENT,
+    EDGE_FIRST,
     EVENT_IDX,
     LIFECYCLE,
+    MOVE_FIRST,
     NEXT_ACTIVITY_IDX,
-    NEXT_DEPARTMENT,
-    NEXT_RESOURCE,
     NEXT_START_US,
     NEXT_TS_US,
+    OCCURRENCE,
+    PINGPONG_FIRST,
     RESOURCE,
     ROW,
     START_TIMESTAMP,
@@ -34,7 +36,7 @@ from opexflow.logs.schema import (
 )
 from opexflow.logs.staging import ProgressCallback, no_progress
 
-_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+_PARQUET = "(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE 122880)"
 
 
 def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
@@ -90,35 +92,93 @@ def encode(con: duckdb.DuckDBPyConnection, columns: list[str], attributes: list[
           FROM (SELECT DISTINCT {ACTIVITY} FROM ev);
         """
     )
+    optional = [c for c in (START_TIMESTAMP, RESOURCE, DEPARTMENT) if c in has]
+    by = [c for c in (RESOURCE, DEPARTMENT) if c in has]
+    # Resources and departments get integer codes for the windows below (not stored).
+    for col in by:
+        con.execute(
+            f"""CREATE TABLE {col}_codes AS
+            SELECT {col} AS v, (row_number() OVER (ORDER BY {col}))::INTEGER AS c
+              FROM (SELECT DISTINCT {col} FROM ev WHERE {col} IS NOT NULL)"""
+        )
     nexts = [
         f"lead({ACTIVITY_IDX}) OVER w AS {NEXT_ACTIVITY_IDX}",
         f"lead(epoch_us({TIMESTAMP})) OVER w AS {NEXT_TS_US}",
     ]
-    optional = [c for c in (START_TIMESTAMP, RESOURCE, DEPARTMENT) if c in has]
-    nxt_name = {
-        START_TIMESTAMP: NEXT_START_US,
-        RESOURCE: NEXT_RESOURCE,
-        DEPARTMENT: NEXT_DEPARTMENT,
-    }
-    nexts += [
-        f"lead({'epoch_us(' + c + ')' if c == START_TIMESTAMP else c}) OVER w AS {nxt_name[c]}"
-        for c in optional
-    ]
+    if START_TIMESTAMP in has:
+        nexts.append(f"lead(epoch_us({START_TIMESTAMP})) OVER w AS {NEXT_START_US}")
+    nexts += [f"__{c}, lead(__{c}) OVER w AS __next_{c}" for c in by]
+    codes = "".join(f" LEFT JOIN {c}_codes {c}_c ON {c}_c.v = ev.{c}" for c in by)
     micros = [f"epoch_us({TIMESTAMP}) AS ts_us"]
     if START_TIMESTAMP in has:
         micros.append(f"epoch_us({START_TIMESTAMP}) AS start_us")
     extra = [LIFECYCLE] if LIFECYCLE in has else []
     attrs = ", ".join(quote(a) for a in [*extra, *attributes])
+    flags = [OCCURRENCE, EDGE_FIRST, *(MOVE_FIRST[c] for c in by), *(PINGPONG_FIRST[c] for c in by)]
+    succ = [NEXT_ACTIVITY_IDX, NEXT_TS_US, *([NEXT_START_US] if START_TIMESTAMP in has else [])]
+    # Positions, successors and flags are computed on narrow integer rows and joined
+    # back to the full rows by file position: a window sorts every column it carries,
+    # and strings and attributes would make each of them several times slower.
     con.execute(
         f"""
+        CREATE VIEW events_seq AS
+        SELECT __pos, {CASE_IDX}, (row_number() OVER w - 1)::INTEGER AS {EVENT_IDX},
+               {ACTIVITY_IDX}, {", ".join(nexts)}
+          FROM (SELECT __pos, {TIMESTAMP}, {START_TIMESTAMP + ", " if START_TIMESTAMP in has else ""}
+                       {CASE_IDX}, {ACTIVITY_IDX}{"".join(f", {c}_c.c AS __{c}" for c in by)}
+                  FROM ev JOIN case_codes USING ({CASE_ID}) JOIN acts USING ({ACTIVITY}){codes})
+        WINDOW w AS (PARTITION BY {CASE_IDX} ORDER BY {TIMESTAMP}, __pos);
+        {_first_flags_sql("events_seq", "events_flags", by)}
         CREATE VIEW events_unsorted AS
-        SELECT {CASE_IDX}, (row_number() OVER w - 1)::INTEGER AS {EVENT_IDX}, {ACTIVITY_IDX},
-               {CASE_ID}, {ACTIVITY}, {TIMESTAMP}, {", ".join([*optional, *micros, *nexts])},
-               __pos AS {ROW}{", " + attrs if attrs else ""}
-          FROM ev JOIN case_codes USING ({CASE_ID}) JOIN acts USING ({ACTIVITY})
-        WINDOW w AS (PARTITION BY {CASE_IDX} ORDER BY {TIMESTAMP}, __pos)
+        SELECT f.{CASE_IDX}, f.{EVENT_IDX}, f.{ACTIVITY_IDX}, {CASE_ID}, {ACTIVITY}, {TIMESTAMP},
+               {"".join("e." + c + ", " for c in optional)}{", ".join(micros)},
+               {", ".join("f." + c for c in succ)}{"".join(f", {c}_n.v AS next_{c}" for c in by)},
+               __pos AS {ROW}{", " + attrs if attrs else ""}, {", ".join("f." + c for c in flags)}
+          FROM ev e JOIN events_flags f USING (__pos)
+               {"".join(f" LEFT JOIN {c}_codes {c}_n ON {c}_n.c = f.__next_{c}" for c in by)}
         """
     )
+
+
+def _first_flags_sql(source: str, target: str, by: list[str]) -> str:
+    """Views adding the first-occurrence columns to ``source`` (narrow rows, coded).
+
+    Each flag marks the first time something happens in its case, so that the
+    analyses count cases with ``count(*) FILTER (WHERE flag)`` in the same scan
+    instead of a ``DISTINCT`` or a ``GROUP BY activity, case``. Where no order is
+    needed, "first" is ``event_idx = min(event_idx)`` over the partition (no sort
+    within it); the move and ping-pong flags of a pair share one partition.
+    """
+    back = [
+        f"lead(CASE WHEN {_is_move(c)} THEN __next_{c} END IGNORE NULLS) OVER "
+        f"(PARTITION BY {CASE_IDX} ORDER BY {EVENT_IDX}) AS __back_{c}"
+        for c in by
+    ]
+    pairs = []
+    for c in by:
+        part = f"OVER (PARTITION BY {CASE_IDX}, __{c}, __next_{c})"
+        pp = f"({_is_move(c)} AND coalesce(__back_{c} = __{c}, false))"
+        pairs += [
+            f"{_is_move(c)} AND {EVENT_IDX} = min({EVENT_IDX}) {part} AS {MOVE_FIRST[c]}",
+            f"{pp} AND {EVENT_IDX} = min(CASE WHEN {pp} THEN {EVENT_IDX} END) {part} "
+            f"AS {PINGPONG_FIRST[c]}",
+        ]
+    return f"""
+        CREATE VIEW {target}_1 AS
+        SELECT *,
+               row_number() OVER (PARTITION BY {CASE_IDX}, {ACTIVITY_IDX} ORDER BY {EVENT_IDX})
+                   ::INTEGER AS {OCCURRENCE},
+               {NEXT_ACTIVITY_IDX} IS NOT NULL AND {EVENT_IDX} = min({EVENT_IDX}) OVER (
+                   PARTITION BY {CASE_IDX}, {ACTIVITY_IDX}, {NEXT_ACTIVITY_IDX}) AS {EDGE_FIRST}
+               {"".join(", " + b for b in back)}
+          FROM {source};
+        CREATE VIEW {target} AS SELECT *{"".join(", " + p for p in pairs)} FROM {target}_1;
+    """
+
+
+def _is_move(col: str) -> str:
+    c = f"__{col}"
+    return f"({c} IS NOT NULL AND __next_{col} IS NOT NULL AND {c} <> __next_{col})"
 
 
 def write_events(

@@ -10,8 +10,10 @@ An imported log is a directory (a *dataset*) in the data directory::
 
 Events are ordered within a case by timestamp, then by their position in the
 source file. Case and activity names are integer-coded and each event carries
-its successor (``next_*`` columns), so that the frequent queries
-(directly-follows graph, variants, durations) are single group-bys.
+its successor (``next_*`` columns) and first-occurrence flags (``occurrence``,
+``edge_first``, ``*_move_first``, ``*_pingpong_first``), so that the frequent
+queries (directly-follows graph, variants, durations, rework, handovers) are
+single group-bys without ``DISTINCT``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from opexflow.errors import LogFormatError, NotFoundError
 if TYPE_CHECKING:
     from opexflow.analysis.filters import Filter
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: first-occurrence columns (occurrence, edge_first, *_move_first, *_pingpong_first)."""
 
 # Canonical column names.
 CASE_IDX = "case_idx"
@@ -50,6 +53,14 @@ NEXT_START_US = "next_start_us"
 NEXT_RESOURCE = "next_resource"
 NEXT_DEPARTMENT = "next_department"
 VARIANT_IDX = "variant_idx"
+OCCURRENCE = "occurrence"
+"""1 for an activity's first event in its case, 2 for its first repeat, ..."""
+EDGE_FIRST = "edge_first"
+"""True on the first event of its case followed directly by that same next activity."""
+#: Per handover column (resource, department): the first move of that pair in the
+#: case, and the first move of that pair answered by the reverse move (ping-pong).
+MOVE_FIRST = {RESOURCE: "resource_move_first", DEPARTMENT: "department_move_first"}
+PINGPONG_FIRST = {RESOURCE: "resource_pingpong_first", DEPARTMENT: "department_pingpong_first"}
 
 #: Roles a source column can be mapped to, in the order they are shown to users.
 ROLES: tuple[str, ...] = (CASE_ID, ACTIVITY, TIMESTAMP, START_TIMESTAMP, RESOURCE, DEPARTMENT)
@@ -67,6 +78,10 @@ STRUCTURAL_COLUMNS = frozenset(
         NEXT_START_US,
         NEXT_RESOURCE,
         NEXT_DEPARTMENT,
+        OCCURRENCE,
+        EDGE_FIRST,
+        *MOVE_FIRST.values(),
+        *PINGPONG_FIRST.values(),
     }
 )
 
