@@ -233,6 +233,7 @@ class Setup:
             "/api/v1/sop-versions/{version_id}/archive": {},
             "/api/v1/sop-versions/{version_id}/content": {"version": 1, "content": SOP},
             "/api/v1/sops/{document_id}/versions": {"kind": "minor"},
+            "/api/v1/sop-versions/{version_id}/flowchart": {"version": 1, "xml": "<x/>"},
             "/api/v1/projects/{project_id}/members/{user_id}": {"role": "member"},
         }
         return special[path]

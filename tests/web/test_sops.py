@@ -144,3 +144,39 @@ def test_a_draft_from_the_diagnosis_and_table_2(
     assert "系统自动校验" in str(steps[1])
     both = member.post(f"/api/v1/projects/{pid}/sops", json={"title": "x"})
     assert both.status_code == 422
+
+
+def test_the_flowchart_travels_as_bpmn_and_is_saved_back(
+    app: FastAPI, people: dict[str, int], login: Callable[[str], TestClient]
+) -> None:
+    del app
+    member = login("member")
+    pid = people["project"]
+    v1 = member.post(
+        f"/api/v1/projects/{pid}/sops",
+        json={"title": "激活SOP", "content": activation_sop().model_dump(mode="json")},
+    ).json()
+    xml = member.get(f"/api/v1/sop-versions/{v1['id']}/export", params={"format": "bpmn"}).text
+    assert "bpmndi:BPMNDiagram" in xml and "人工审核" in xml
+    edited = xml.replace(">人工审核<", ">人工审核(自动校验后)<").replace(
+        'name="人工审核"', 'name="人工审核(自动校验后)"'
+    )
+    saved = member.put(
+        f"/api/v1/sop-versions/{v1['id']}/flowchart", json={"version": v1["version"], "xml": edited}
+    )
+    assert saved.status_code == 200, saved.text
+    names = {n["name"] for n in saved.json()["content"]["flowchart"]["nodes"]}
+    assert "人工审核(自动校验后)" in names
+    before = {n["name"] for n in v1["content"]["flowchart"]["nodes"]}
+    assert len(names) == len(before)
+    stale = member.put(
+        f"/api/v1/sop-versions/{v1['id']}/flowchart", json={"version": v1["version"], "xml": xml}
+    )
+    assert stale.status_code == 409
+    broken = member.put(
+        f"/api/v1/sop-versions/{v1['id']}/flowchart",
+        json={"version": saved.json()["version"], "xml": "<nope/>"},
+    )
+    assert broken.status_code == 422 and "BPMN" in broken.json()["error"]
+    page = member.get(f"/projects/{pid}/sop/{v1['id']}").text
+    assert "bpmn-modeler.production.min.js" in page

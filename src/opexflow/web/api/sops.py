@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from opexflow.errors import InputError
 from opexflow.web.deps import CurrentUser, SessionDep
 from opexflow.workspace import sop_workflow as flow
+from opexflow.workspace.access import Action, require
 from opexflow.workspace.sops import (
     ChangeRecord,
     ReviewDecision,
@@ -394,3 +395,30 @@ def diff_sop_versions(
     out: dict[str, Any] = changes.to_dict()
     out["text"] = changes.text(lang)
     return out
+
+
+class FlowchartIn(BaseModel):
+    version: int = Field(description="The version you read; a stale one gets 409.")
+    xml: str = Field(min_length=1, description="BPMN 2.0 XML, e.g. saved by bpmn-js")
+
+
+@router.put("/sop-versions/{version_id}/flowchart", response_model=VersionRead)
+def update_sop_flowchart(
+    version_id: int, body: FlowchartIn, session: SessionDep, user: CurrentUser
+) -> VersionRead:
+    """Replace a draft's flowchart with BPMN 2.0 XML (elements, flows and lanes are kept; the layout is redone on export)."""
+    from opexflow.models.bpmn_xml import from_xml
+    from opexflow.sop.model import Flowchart
+
+    version = get_version(session, version_id, actor=user)
+    require(session, user, version.project_id, Action.edit)
+    sop = content_of(version)
+    chart = Flowchart.from_bpmn(from_xml(body.xml, source=f"SOP {version.number}"))
+    updated = flow.update_draft(
+        session,
+        actor=user,
+        version_id=version_id,
+        content=sop.model_copy(update={"flowchart": chart}),
+        expected_version=body.version,
+    )
+    return version_read(session, updated)

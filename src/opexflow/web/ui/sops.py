@@ -19,7 +19,14 @@ from opexflow.web.ui.projects import project_context
 from opexflow.workspace import sop_workflow as flow
 from opexflow.workspace.processes import logs_of
 from opexflow.workspace.projects import members
-from opexflow.workspace.sops import SopVersion, content_of, documents_of, get_version, versions_of
+from opexflow.workspace.sops import (
+    SopStatus,
+    SopVersion,
+    content_of,
+    documents_of,
+    get_version,
+    versions_of,
+)
 from opexflow.workspace.users import get_user
 
 router = APIRouter()
@@ -115,6 +122,7 @@ def sop_page(
         reviewer_ids={r.reviewer_id for r in view.reviews},
         anchors=anchors,
         content_json=json.dumps(version.content, ensure_ascii=False, indent=2),
+        editable=version.status is SopStatus.draft and bool(ctx["can_edit"]),
         name_of=lambda user_id: get_user(session, user_id).display_name,
         today=date.today().isoformat(),  # noqa: DTZ011 - a form default only
         page="sop",
