@@ -22,10 +22,16 @@ def test_docx_has_cover_headings_and_raci_table(v11: Sop) -> None:
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[:3] == ["用户注册激活流程 标准作业程序", "修订记录", "1 流程目的"]
     assert "3 职责分工（RACI）" in headings and "8 应急方案" in headings
-    cover, history, raci, steps = (doc.tables[i] for i in range(4))
+    cover, signoff, history, raci, steps = (doc.tables[i] for i in range(5))
     fields = {r.cells[0].text: r.cells[1].text for r in cover.rows}
     assert fields["文件编号"] == "SOP-YH-LC01" and fields["版本号"] == "V1.1"
-    assert fields["生效日期"] == "2024-05-06" and fields["批准"] == "赵总（运营负责人）"
+    assert fields["生效日期"] == "2024-05-06"
+    assert [[c.text for c in r.cells] for r in signoff.rows] == [
+        ["", "姓名", "签字", "日期"],
+        ["编制", "王经理", "", ""],
+        ["审核", "李总监", "", ""],
+        ["批准", "赵总（运营负责人）", "", ""],
+    ]
     assert [c.text for c in history.rows[2].cells] == [
         "V1.1",
         "2024-05-06",
@@ -77,6 +83,7 @@ def test_markdown_key_lines(v11: Sop) -> None:
     for expected in (
         "# 用户注册激活流程 标准作业程序",
         "- **版本号**：V1.1",
+        "| 批准 | 赵总（运营负责人） |  |  |",
         "| V1.1 | 2024-05-06 | 新增短信通道优化步骤 | 王经理 | 李总监 | 解决验证码接收问题 |",
         "目标：激活时长 30 → 5 分钟",
         "| 序号 | 步骤 | 运营专员 | 运营主管 | 技术工程师 | 客服专员 | 用户 |",

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,7 +176,16 @@ def _table(doc: DocumentObject, t: rd.Table) -> None:
                     run.bold = bold
     if not cover:
         _repeat_header(table.rows[0])
-    widths = [4.0, 12.6] if cover else _column_widths(rows, TEXT_WIDTH_CM)
+    if t.kind == "signoff":
+        for row in table.rows[1:]:
+            row.height = Cm(1.2)  # room to sign by hand
+    widths = (
+        [4.0, 12.6]
+        if cover
+        else [3.0, 4.6, 5.0, 4.0]
+        if t.kind == "signoff"
+        else _column_widths(rows, TEXT_WIDTH_CM)
+    )
     table.autofit = False
     for c, w in enumerate(widths):
         table.columns[c].width = Cm(w)
@@ -184,18 +194,48 @@ def _table(doc: DocumentObject, t: rd.Table) -> None:
     doc.add_paragraph()
 
 
+CM_PER_UNIT = 0.19
+"""Width of half an em at 10.5 pt (a Latin letter; a CJK character is two units)."""
+CELL_PADDING_CM = 0.4
+SHORT_CELL = 5
+"""Cells of at most this many characters are kept on one line (names, durations)."""
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line should not break inside: runs of Latin letters, digits and
+    signs, and short cells whole (a name, 5 分钟); longer Chinese text breaks
+    between any two characters."""
+    return [text] if len(text) <= SHORT_CELL else re.findall(r"[!-~]+", text)
+
+
 def _column_widths(rows: list[tuple[str, ...]], total: float) -> list[float]:
-    """Widths in cm shared by the longest text of each column (CJK counts double),
-    each column at least wide enough for a short header."""
+    """Column widths in cm that add up to ``total``: each column gets at least its
+    header and its longest unbreakable word (a date, an ID), then the rest of the
+    page goes to the columns with the most text.
+    """
 
-    def size(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    def cm(units: int) -> float:
+        return units * CM_PER_UNIT + CELL_PADDING_CM
 
-    need = [
-        min(max(max(size(r[c]) for r in rows), size(rows[0][c]) + 2, 8), 40)
-        for c in range(len(rows[0]))
+    columns = range(len(rows[0]))
+    natural = [cm(max(_units(r[c]) for r in rows)) for c in columns]
+    least = [
+        min(
+            natural[c],
+            cm(max([_units(rows[0][c])] + [_units(w) for r in rows[1:] for w in _words(r[c])])),
+        )
+        for c in columns
     ]
-    return [total * n / sum(need) for n in need]
+    if sum(natural) <= total:
+        return [total * n / sum(natural) for n in natural]
+    if sum(least) >= total:
+        return [total * n / sum(least) for n in least]
+    share = (total - sum(least)) / (sum(natural) - sum(least))
+    return [lo + (n - lo) * share for lo, n in zip(least, natural, strict=True)]
 
 
 def _repeat_header(row: Any) -> None:

@@ -85,16 +85,26 @@ def _cover(sop: Sop, lang: Lang) -> list[Block]:
         ("process_id", sop.process_id),
         ("version", sop.version),
         ("effective_on", sop.effective_on.isoformat() if sop.effective_on else ""),
-        ("editor", sop.editor),
-        ("reviewer", sop.reviewer),
-        ("approver", sop.approver),
     ]
     cover = Table(
         (label("kind", lang), ""),
         tuple((label(k, lang), v) for k, v in fields),
         kind="cover",
     )
-    out: list[Block] = [cover]
+    # Names printed, signatures and dates left blank for ink: the printed copy is signed.
+    signoff = Table(
+        ("", label("person", lang), label("signature", lang), label("date", lang)),
+        tuple(
+            (label(k, lang), who, "", "")
+            for k, who in (
+                ("editor", sop.editor),
+                ("reviewer", sop.reviewer),
+                ("approver", sop.approver),
+            )
+        ),
+        kind="signoff",
+    )
+    out: list[Block] = [cover, signoff]
     if sop.history:
         cols = ("version", "effective_on", "summary", "editor", "reviewer", "remarks")
         rows = tuple(
