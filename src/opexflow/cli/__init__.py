@@ -12,13 +12,24 @@ from opexflow.cli import logs as _logs
 from opexflow.cli import models as _models
 from opexflow.cli import pilot as _pilot
 from opexflow.cli import sop as _sop
+from opexflow.cli import sop_workspace as _sop_workspace
 from opexflow.cli import web as _web
 from opexflow.cli import workspace as _workspace
 from opexflow.cli._app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (_logs, _conformance, _compare, _models, _workspace, _pilot, _sop, _web)
+_COMMAND_MODULES = (
+    _logs,
+    _conformance,
+    _compare,
+    _models,
+    _workspace,
+    _pilot,
+    _sop,
+    _sop_workspace,
+    _web,
+)
 
 
 def main() -> None:

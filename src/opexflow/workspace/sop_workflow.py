@@ -79,6 +79,37 @@ def create_sop(
     return changes.add(session, version, actor=actor)
 
 
+def draft_for_project(session: Session, *, actor: User, project_id: int, log_id: int) -> Sop:
+    """A first SOP from a diagnosed log of the project's process (Table 1) and its Table 2."""
+    from opexflow.sop.draft import draft_from_diagnosis
+    from opexflow.workspace.forms import Measure
+    from opexflow.workspace.items import list_
+    from opexflow.workspace.processes import get_log
+
+    project = get_project(session, project_id, actor=actor)
+    record = get_log(session, log_id)
+    if record.process_id != project.process_id or not record.diagnosis:
+        raise InputError(f"event log {log_id} is not a diagnosed log of this project's process")
+    process = get_process(session, project.process_id)
+    measures = [
+        {
+            "goal": m.goal,
+            "measure": m.measure,
+            "department": m.owner_department,
+            "due": m.due_on.isoformat() if m.due_on else "",
+            "kpi": m.kpi,
+            "baseline": m.baseline,
+            "target": m.target,
+            "unit": m.unit,
+            "step": m.step,
+        }
+        for m in list_(session, Measure, actor=actor, project_id=project_id)
+    ]
+    return draft_from_diagnosis(
+        record.diagnosis, measures=measures, process=process.code, name=process.name
+    )
+
+
 def update_draft(
     session: Session,
     *,

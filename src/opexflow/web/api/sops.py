@@ -174,40 +174,11 @@ def create_document(session: Session, user: User, project_id: int, body: SopCrea
         )
     content: Any = body.content
     if body.from_log_id is not None:
-        content = draft_content(session, user, project_id, body.from_log_id)
+        content = flow.draft_for_project(
+            session, actor=user, project_id=project_id, log_id=body.from_log_id
+        )
     return flow.create_sop(
         session, actor=user, project_id=project_id, title=body.title, content=content
-    )
-
-
-def draft_content(session: Session, user: User, project_id: int, log_id: int) -> Any:
-    from opexflow.sop.draft import draft_from_diagnosis
-    from opexflow.workspace.forms import Measure
-    from opexflow.workspace.items import list_
-    from opexflow.workspace.processes import get_log, get_process
-    from opexflow.workspace.projects import get_project
-
-    project = get_project(session, project_id, actor=user)
-    record = get_log(session, log_id)
-    if record.process_id != project.process_id or not record.diagnosis:
-        raise InputError(f"event log {log_id} is not a diagnosed log of this project's process")
-    process = get_process(session, project.process_id)
-    measures = [
-        {
-            "goal": m.goal,
-            "measure": m.measure,
-            "department": m.owner_department,
-            "due": m.due_on.isoformat() if m.due_on else "",
-            "kpi": m.kpi,
-            "baseline": m.baseline,
-            "target": m.target,
-            "unit": m.unit,
-            "step": m.step,
-        }
-        for m in list_(session, Measure, actor=user, project_id=project_id)
-    ]
-    return draft_from_diagnosis(
-        record.diagnosis, measures=measures, process=process.code, name=process.name
     )
 
 
