@@ -85,3 +85,12 @@ def test_step_numbers_and_names_unique(v10: Sop) -> None:
     dup = v10.steps[1].model_copy(update={"number": 1})
     issues = check_sop(v10.model_copy(update={"steps": (v10.steps[0], dup, *v10.steps[2:])}))
     assert _only(issues, "step_number_repeated").step == 1
+
+
+def test_flowchart_must_be_a_bpmn_process(v10: Sop) -> None:
+    assert v10.flowchart is not None
+    nodes = tuple(n for n in v10.flowchart.nodes if n.kind != "endEvent")
+    chart = v10.flowchart.model_copy(update={"nodes": nodes})
+    issue = _only(check_sop(v10.model_copy(update={"flowchart": chart})), "flowchart_invalid")
+    assert issue.section == "flowchart"
+    assert "流程图不是可执行的 BPMN 流程" in issue.message_zh

@@ -87,3 +87,20 @@ def test_changed_fields_raci_cells_and_rules(orders: Sop) -> None:
     assert "- 删除 urgent-bypass: " + changes["urgent-bypass"].old_zh in text
     assert "~ 修改 节点 task:拣货 (lane: '仓储部' → '运营部')" in text
     assert d.to_dict()["empty"] is False
+
+
+def test_a_moved_shape_is_a_layout_change(v10: Sop) -> None:
+    from dataclasses import replace
+
+    from opexflow.models.layout import layout
+    from opexflow.sop import Flowchart
+
+    drawn = Flowchart.from_bpmn(replace(v10.bpmn(), diagram=layout(v10.bpmn())))
+    assert drawn.diagram is not None
+    shapes = dict(drawn.diagram.shapes)
+    x, y, w, h = shapes["Task_1"]
+    diagram = drawn.diagram.model_copy(update={"shapes": shapes | {"Task_1": (x + 40, y, w, h)}})
+    a = v10.model_copy(update={"flowchart": drawn})
+    b = v10.model_copy(update={"flowchart": drawn.model_copy(update={"diagram": diagram})})
+    assert [(e.element, e.change) for e in diff(a, b).flowchart] == [("diagram", "changed")]
+    assert "~ 修改 布局 diagram (layout)" in diff(a, b).text("zh").splitlines()

@@ -77,3 +77,20 @@ def test_sequence_flowchart_puts_steps_in_department_lanes() -> None:
     assert model.lanes == ("运营部",)
     assert [n.kind for n in model.nodes] == ["startEvent", "task", "task", "endEvent"]
     assert len(model.flows) == 3
+
+
+def test_an_imported_diagram_is_kept() -> None:
+    from pathlib import Path
+
+    from opexflow.models import read_bpmn, to_xml
+    from opexflow.sop import Flowchart
+
+    path = Path(__file__).parents[2] / "../shared/datasets/models/receipt.bpmn"
+    if not path.is_file():
+        pytest.skip("shared BPMN models not available")
+    model = read_bpmn(path)
+    chart = Flowchart.model_validate_json(Flowchart.from_bpmn(model).model_dump_json())
+    again = chart.to_bpmn()
+    assert again.has_diagram()
+    assert to_xml(again).count("<dc:Bounds") == to_xml(model).count("<dc:Bounds")
+    assert again.diagram == model.diagram

@@ -6,7 +6,8 @@
 - the target KPI is in the metric dictionary (when one is given);
 - no required section is empty (purpose, target, scope, steps, RACI,
   control points, contingency plans); step numbers are unique;
-- the flowchart's tasks are steps.
+- the flowchart is a well-formed BPMN process (start and end events, flows
+  between existing nodes) whose tasks are the steps.
 
 Each :class:`Issue` says where (section, step number, role, rule id) in
 Chinese and English.
@@ -25,6 +26,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from opexflow.errors import InputError
+from opexflow.models.bpmn import bpmn_to_net
 from opexflow.sop.model import Lang, Sop
 
 
@@ -218,6 +221,15 @@ def _control_points(sop: Sop) -> Iterator[Issue]:
 def _flowchart(sop: Sop) -> Iterator[Issue]:
     if sop.flowchart is None:
         return
+    try:
+        bpmn_to_net(sop.bpmn())
+    except InputError as exc:
+        yield Issue(
+            "flowchart_invalid",
+            "flowchart",
+            f"流程图不是可执行的 BPMN 流程：{exc}",
+            f"the flowchart is not a well-formed BPMN process: {exc}",
+        )
     names = {s.name for s in sop.steps}
     for node in sop.flowchart.nodes:
         if node.kind == "task" and node.name not in names:

@@ -94,7 +94,7 @@ class ElementChange:
     """A flowchart element (node or flow) added, removed or changed."""
 
     key: str
-    element: str  # node | flow
+    element: str  # node | flow | diagram
     change: str  # added | removed | changed
     detail: str = ""
 
@@ -254,6 +254,9 @@ def _flowchart(a: Flowchart | None, b: Flowchart | None) -> tuple[ElementChange,
             out.append(ElementChange(k, "node", "changed", "; ".join(what)))
     fa = {(ka[f.source], ka[f.target]): f for f in a.flows if f.source in ka and f.target in ka}
     fb = {(kb[f.source], kb[f.target]): f for f in b.flows if f.source in kb and f.target in kb}
+    if a.diagram != b.diagram:
+        # Only where things are drawn: still a change of the signed content.
+        out.append(ElementChange("diagram", "diagram", "changed", "layout"))
     out += [ElementChange(f"{s} → {t}", "flow", "removed") for s, t in fa if (s, t) not in fb]
     for (s, t), f in fb.items():
         old_flow = fa.get((s, t))

@@ -25,6 +25,7 @@ _WORDS = {
         "changed": "修改",
         "node": "节点",
         "flow": "连线",
+        "diagram": "布局",
         "empty": "（空）",
     },
     "en": {
@@ -40,6 +41,7 @@ _WORDS = {
         "changed": "changed",
         "node": "node",
         "flow": "flow",
+        "diagram": "layout",
         "empty": "(empty)",
     },
 }

@@ -36,7 +36,15 @@ from opexflow.conformance.durations import duration_text, format_duration, parse
 from opexflow.conformance.rules import RuleBase, RuleKindError, parse_rule
 from opexflow.conformance.sentences import describe
 from opexflow.errors import InputError
-from opexflow.models.bpmn import BpmnBuilder, BpmnModel, BpmnNode, Kind, SequenceFlow
+from opexflow.models.bpmn import (
+    Bounds,
+    BpmnBuilder,
+    BpmnModel,
+    BpmnNode,
+    Kind,
+    Layout,
+    SequenceFlow,
+)
 
 if TYPE_CHECKING:
     from opexflow.conformance.rules import Rule
@@ -205,21 +213,58 @@ class Flow(_Frozen):
     name: str = ""
 
 
+Box = tuple[float, float, float, float]
+"""x, y, width, height of a shape in the BPMN diagram."""
+
+
+class Diagram(_Frozen):
+    """Where a modeller placed each element (BPMN DI): kept from an imported file so
+    that the document shows the flowchart as it was drawn."""
+
+    shapes: dict[str, Box] = {}
+    edges: dict[str, tuple[tuple[float, float], ...]] = {}
+    lanes: dict[str, Box] = {}
+    pool: Box | None = None
+
+    def to_layout(self) -> Layout:
+        return Layout(
+            {k: Bounds(*v) for k, v in self.shapes.items()},
+            {k: list(v) for k, v in self.edges.items()},
+            {k: Bounds(*v) for k, v in self.lanes.items()},
+            Bounds(*self.pool) if self.pool is not None else None,
+        )
+
+    @classmethod
+    def from_layout(cls, lay: Layout) -> Diagram:
+        def box(b: Bounds) -> Box:
+            return (b.x, b.y, b.width, b.height)
+
+        return cls(
+            shapes={k: box(b) for k, b in lay.shapes.items()},
+            edges={k: tuple(v) for k, v in lay.edges.items()},
+            lanes={k: box(b) for k, b in lay.lanes.items()},
+            pool=box(lay.pool) if lay.pool is not None else None,
+        )
+
+
 class Flowchart(_Frozen):
     """The flowchart as a BPMN 2.0 process: nodes, flows and lanes (departments).
 
-    Convert with :meth:`to_bpmn` / :meth:`from_bpmn`; the diagram is laid out
-    by :func:`opexflow.models.to_xml` when written.
+    Convert with :meth:`to_bpmn` / :meth:`from_bpmn`. ``diagram`` keeps the layout
+    of an imported file; without it (or when it does not place every element)
+    :func:`opexflow.models.to_xml` lays the model out.
     """
 
     nodes: tuple[FlowNode, ...] = ()
     flows: tuple[Flow, ...] = ()
     lanes: tuple[str, ...] = ()
+    diagram: Diagram | None = None
 
     def to_bpmn(self, *, model_id: str = "Process_1", name: str = "process") -> BpmnModel:
         nodes = tuple(BpmnNode(n.id, n.kind, n.name, n.lane, n.attached_to) for n in self.nodes)
         flows = tuple(SequenceFlow(f.id, f.source, f.target, f.name) for f in self.flows)
-        return BpmnModel(model_id, name, nodes, flows, self.lanes)
+        layout = self.diagram.to_layout() if self.diagram is not None else None
+        return BpmnModel(model_id, name, nodes, flows, self.lanes, layout)
 
     @classmethod
     def from_bpmn(cls, model: BpmnModel) -> Flowchart:
@@ -232,6 +277,7 @@ class Flowchart(_Frozen):
                 Flow(id=f.id, source=f.source, target=f.target, name=f.name) for f in model.flows
             ),
             lanes=model.lanes,
+            diagram=Diagram.from_layout(model.diagram) if model.diagram is not None else None,
         )
 
 
