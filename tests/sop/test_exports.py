@@ -49,7 +49,7 @@ def test_docx_has_cover_headings_and_raci_table(v11: Sop) -> None:
     texts = _texts(doc)
     assert "「人工审核」必须在「系统激活」之前完成。（review-before-activation）" in texts
     # Without the picture, the flowchart is listed step by step.
-    assert "[技术部] 重发短信 → Gateway_3" in texts
+    assert "[技术部] 重发短信 → ◇ 网关 1" in texts
 
 
 def test_docx_styles_name_an_east_asian_font(v10: Sop) -> None:

@@ -71,7 +71,7 @@ def flowchart_svg(model: BpmnModel) -> str:
     width, height = _extent(lay)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" font-size="12" font-family="sans-serif">',
+        f'width="{width:.0f}" height="{height:.0f}" font-size="{FONT_PX}" font-family="sans-serif">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
         'markerHeight="8" orient="auto"><path d="M0,0L10,5L0,10z" fill="#333"/></marker></defs>',
     ]
@@ -121,10 +121,12 @@ def _svg_node(kind: str, name: str, b: Bounds) -> Iterator[str]:
     cx, cy = b.center
     if kind == "task":
         yield _rect(b, "#ffffff", rx=8)
-        lines = _wrap(name, 14)
-        top = cy - (len(lines) - 1) * 7
+        lines = _wrap(name, 10)
+        step = FONT_PX + 3
+        top = cy - (len(lines) - 1) * step / 2
         for i, line in enumerate(lines):
-            yield f'<text x="{cx:.0f}" y="{top + i * 14 + 4:.0f}" text-anchor="middle">{escape(line)}</text>'
+            y = top + i * step + FONT_PX / 3
+            yield f'<text x="{cx:.0f}" y="{y:.0f}" text-anchor="middle">{escape(line)}</text>'
         return
     if kind.endswith("Gateway"):
         pts = f"{cx:.0f},{b.y:.0f} {b.x + b.width:.0f},{cy:.0f} {cx:.0f},{b.y + b.height:.0f} {b.x:.0f},{cy:.0f}"

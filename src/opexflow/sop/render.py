@@ -197,7 +197,9 @@ def _steps(sop: Sop, lang: Lang) -> list[Block]:
 
 def flowchart_lines(model: BpmnModel, lang: Lang) -> tuple[str, ...]:
     """The flowchart as text: each node with its lane and where it leads."""
-    names = {n.id: n.name or n.id for n in model.nodes}
+    word = "网关" if lang == "zh" else "gateway"
+    unnamed = [n.id for n in model.nodes if not n.name]
+    names = {n.id: n.name or f"◇ {word} {unnamed.index(n.id) + 1}" for n in model.nodes}
     out = []
     for n in model.nodes:
         nexts = [
