@@ -52,6 +52,7 @@ FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
     "form": ("表单", "Form"),
     "tool": ("工具", "Tool"),
     "description": ("说明", "Description"),
+    "item": ("名称", "Name"),
     "summary": ("修改内容摘要", "Change summary"),
     "remarks": ("备注", "Remarks"),
     "rule_id": ("编号", "ID"),

@@ -233,11 +233,7 @@ def _forms(sop: Sop, lang: Lang) -> list[Block]:
     if not sop.forms_tools:
         return []
     rows = tuple((label(f.kind, lang), f.name, f.description) for f in sop.forms_tools)
-    head = (
-        label("kind", lang),
-        label("name", lang) if lang == "en" else "名称",
-        label("description", lang),
-    )
+    head = (label("kind", lang), label("item", lang), label("description", lang))
     return [Table(head, rows, kind="forms")]
 
 
