@@ -15,7 +15,7 @@ from opexflow.analysis.durations import Throughput, case_durations, throughput
 from opexflow.analysis.filters import filter_attribute
 from opexflow.analysis.handovers import handovers
 from opexflow.analysis.humanize import duration
-from opexflow.analysis.tables import log_tables
+from opexflow.analysis.tables import LogTables, log_tables
 from opexflow.analysis.variants import variants
 
 if TYPE_CHECKING:
@@ -179,6 +179,20 @@ def _group_divergence(log: EventLog, cases: int, engine: Engine | None) -> list[
     found: list[fd.Finding] = []
     for name in candidates[:5]:
         c = t.cases
+        if t.clean:
+            # One query: cases per (value, stored variant); the top variant of each
+            # value is picked from that small table (same order as ``variants``).
+            known = c.filter(c[name].notnull())
+            per_variant = t.engine.to_arrow(
+                known.group_by(value=known[name], variant_idx=known.variant_idx).aggregate(
+                    n=known.count(), first_case=known.case_idx.min()
+                )
+            ).to_pylist()
+            values = {r["value"] for r in per_variant}
+            if not 2 <= len(values) <= GROUP_MAX_VALUES:
+                continue
+            found += fd.group_divergence(name, _tops(t, per_variant), cases)
+            continue
         per = t.engine.to_arrow(
             c.group_by(value=c[name]).aggregate(n=c.count()).filter(lambda x: x.value.notnull())
         ).to_pylist()
@@ -192,6 +206,29 @@ def _group_divergence(log: EventLog, cases: int, engine: Engine | None) -> list[
                 tops[str(row["value"])] = (tuple(top[0]["activities"]), top[0]["share"], row["n"])
         found += fd.group_divergence(name, tops, cases)
     return found
+
+
+def _tops(
+    t: LogTables, per_variant: list[dict[str, Any]]
+) -> dict[str, tuple[tuple[str, ...], float, int]]:
+    """Group value -> (its most frequent variant, that variant's share, its cases)."""
+    totals: dict[Any, int] = {}
+    best: dict[Any, dict[str, Any]] = {}
+    for r in per_variant:
+        v = r["value"]
+        totals[v] = totals.get(v, 0) + r["n"]
+        b = best.get(v)
+        if b is None or (r["n"], -r["first_case"]) > (b["n"], -b["first_case"]):
+            best[v] = r
+    stored = t.stored_variants()
+    wanted = sorted({b["variant_idx"] for b in best.values()})
+    rows = t.engine.to_arrow(
+        stored.filter(stored.variant_idx.isin(wanted)).select("variant_idx", "activities")
+    ).to_pylist()
+    acts = {r["variant_idx"]: tuple(r["activities"]) for r in rows}
+    return {
+        str(v): (acts[b["variant_idx"]], b["n"] / totals[v], totals[v]) for v, b in best.items()
+    }
 
 
 ROLE_COLUMNS = ("org:role", "role", "岗位", "角色", "责任岗位", "职位")
