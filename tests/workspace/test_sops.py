@@ -106,7 +106,7 @@ def test_all_reviewers_approve_then_the_leader_signs(
         text="核对三个系统的顺序要写清楚",
     )
     review(session, actor=reviewers[0], version_id=draft.id, decision="approved")
-    with pytest.raises(GateError, match="not every reviewer approved .*孙主管"):
+    with pytest.raises(GateError, match=r"not every reviewer approved .*孙主管"):
         sign(session, actor=leader, version_id=draft.id)
     with pytest.raises(PermissionDeniedError):
         review(session, actor=leader, version_id=draft.id, decision="approved")  # not a reviewer

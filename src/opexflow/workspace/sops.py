@@ -20,9 +20,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from opexflow.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from opexflow.errors import ConflictError, InputError, NotFoundError
 from opexflow.sop.model import Sop
-from opexflow.workspace import changes
 from opexflow.workspace.access import Action, require
 from opexflow.workspace.base import Record, utcnow
 from opexflow.workspace.users import User
@@ -200,18 +199,6 @@ def _editable(version: SopVersion) -> None:
             f"SOP {version.number} is {version.status.value}: only a draft can be changed; "
             "start a new version (V1.1 for a fix, V2.0 for a redesign) "
             f"(SOP {version.number} 已{version.status.value},不能修改,请新建版本)"
-        )
-
-
-def _not_editable_reason(version: SopVersion) -> None:
-    if version.status in (
-        SopStatus.approved,
-        SopStatus.effective,
-        SopStatus.superseded,
-        SopStatus.archived,
-    ):
-        raise ConflictError(
-            f"SOP {version.number} is signed ({version.status.value}); nobody edits a signed version"
         )
 
 
