@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from opexflow.demo import planted
-from opexflow.errors import InputError, NotFoundError, PermissionDeniedError
+from opexflow.errors import InputError, PermissionDeniedError
 from opexflow.kpi import Kpi, parse_kpi
 from opexflow.logs import EventLog
 from opexflow.workspace import changes, items
@@ -72,7 +72,7 @@ def _pilot(
         source_name="after.csv",
     )
     values: dict[str, Any] = {
-        "name": "A组试点",
+        "pilot_name": "A组试点",
         "scope_attribute": "团队",
         "scope_value": planted.PILOT_TEAM,
         "before_log_id": before.id,
@@ -243,7 +243,7 @@ def test_what_is_missing_is_named(
     project: Project,
     demo_log: Callable[[str], EventLog],  # noqa: F811
 ) -> None:
-    with pytest.raises(NotFoundError, match="no pilot yet"):
+    with pytest.raises(InputError, match="no pilot yet"):
         evaluate_project_pilot(session, actor=leader, project_id=project.id)
     pilot = _pilot(session, leader, project, process, demo_log)
     with pytest.raises(InputError, match="no KPIs"):

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opexflow.errors import InputError, NotFoundError
+from opexflow.errors import InputError
 from opexflow.workspace import items
 from opexflow.workspace.metrics import Metric
 from opexflow.workspace.pilots import (
@@ -185,9 +185,10 @@ def current_pilot(session: Session, *, actor: User, project_id: int) -> Pilot:
     """The project's current pilot (the latest one recorded)."""
     pilots = items.list_(session, Pilot, actor=actor, project_id=project_id)
     if not pilots:
-        raise NotFoundError(
+        raise InputError(
             f"项目 {project_id} 还没有试点记录 / project {project_id} has no pilot yet: "
-            "record its scope, logs and start date first (试点设置)"
+            "record its scope, logs and start date first (试点设置)",
+            errors=[{"field": "pilots", "message": "required"}],
         )
     return pilots[-1]
 
@@ -417,8 +418,19 @@ def export_table3(
 
 # --- charts ------------------------------------------------------------------------------
 
-#: Box-plot whiskers at these quantiles (long duration tails would flatten the boxes).
-WHISKERS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+def box_stats(values: Any) -> list[float] | None:
+    """Tukey's box plot: the lowest and highest value within 1.5 IQR of the quartiles,
+    the quartiles and the median (long duration tails would flatten the box otherwise)."""
+    import numpy as np
+
+    if values.size == 0:
+        return None
+    q1, median, q3 = (float(q) for q in np.quantile(values, (0.25, 0.5, 0.75)))
+    iqr = q3 - q1
+    low = float(values[values >= q1 - 1.5 * iqr].min())
+    high = float(values[values <= q3 + 1.5 * iqr].max())
+    return [low, q1, median, q3, high]
 
 
 def _chart_groups(setup: PilotSetup) -> dict[str, tuple[EventLog, EventLog]]:
@@ -451,8 +463,6 @@ def _summary(values: Any, stat: str) -> float | None:
 def _kpi_chart(
     kpi: Kpi, unit: str, groups: dict[str, tuple[EventLog, EventLog]], start: date
 ) -> dict[str, Any]:
-    import numpy as np
-
     from opexflow.kpi import kpi_series, sample
     from opexflow.pilot.compare import statistic_for
     from opexflow.pilot.verdict import kpi_label
@@ -467,7 +477,7 @@ def _kpi_chart(
         values[name] = [_summary(s, stat) for s in samples]
         if name == "pilot" and not kpi.is_share:
             for side, s in zip(("before", "after"), samples, strict=True):
-                box[side] = [float(q) for q in np.quantile(s, WHISKERS)] if s.size else None
+                box[side] = box_stats(s)
         weekly[name] = {}
         for h in (before, after):
             series = kpi_series(h, kpi, period="week").to_pylist()
@@ -489,7 +499,7 @@ def _kpi_chart(
 
 def pilot_charts(session: Session, *, actor: User, project_id: int) -> list[dict[str, Any]]:
     """Per KPI, in its display unit: the pilot group's before/after distribution (box-plot
-    quantiles :data:`WHISKERS`; shares have none), the KPI's value for the pilot and the
+    statistics of :func:`box_stats`; shares have none), the KPI's value for the pilot and the
     control group before and after the start, and the weekly trend of both groups."""
     setup = pilot_setup(session, actor=actor, project_id=project_id)
     groups = _chart_groups(setup)

@@ -72,7 +72,7 @@ class Pilot(Record):
     __tablename__ = "pilots"
 
     project_id: Mapped[int] = _project_fk()
-    name: Mapped[str] = mapped_column(String(200))
+    pilot_name: Mapped[str] = mapped_column(String(200))
     scope_attribute: Mapped[str | None] = mapped_column(String(120))
     scope_value: Mapped[str | None] = mapped_column(String(200))
     before_log_id: Mapped[int | None] = mapped_column(
@@ -87,9 +87,9 @@ class Pilot(Record):
     control: Mapped[ControlKind] = mapped_column(default=ControlKind.rest)
     control_value: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[PilotStatus] = mapped_column(default=PilotStatus.running)
-    description: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
 
-    @validates("name")
+    @validates("pilot_name")
     def _name(self, key: str, value: str) -> str:
         return _required(key, value)
 

@@ -596,7 +596,7 @@ def _pilot(
         Pilot,
         actor=leader,
         project_id=pid,
-        name="A组试点自动校验工具",
+        pilot_name="A组试点自动校验工具",
         scope_attribute="团队",
         scope_value=planted.PILOT_TEAM,
         before_log_id=before.id,
@@ -604,7 +604,7 @@ def _pilot(
         pilot_start=start,
         period_end=start + timedelta(days=20),
         control=ControlKind.rest,
-        description="A组使用自动校验工具,B组和C组按原流程作为对照组。",
+        purpose="A组使用自动校验工具,B组和C组按原流程作为对照组。",
     )
     for kpi, target, unit in (
         ("激活时长", planted.MEDIAN_ACTIVATION_MINUTES_PILOT, "分钟"),

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from opexflow.web.api.auth import router as auth_router
 from opexflow.web.api.forms import router as forms_router
 from opexflow.web.api.metrics import router as metrics_router
+from opexflow.web.api.pilots import router as pilots_router
 from opexflow.web.api.processes import router as processes_router
 from opexflow.web.api.projects import router as projects_router
 from opexflow.web.api.records import router as records_router
@@ -22,6 +23,7 @@ for part in (
     records_router,
     forms_router,
     sops_router,
+    pilots_router,
     metrics_router,
 ):
     router.include_router(part)

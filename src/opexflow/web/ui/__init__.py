@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from opexflow.web.ui.auth import router as auth_router
 from opexflow.web.ui.logs import router as logs_router
 from opexflow.web.ui.metrics import router as metrics_router
+from opexflow.web.ui.pilots import router as pilots_router
 from opexflow.web.ui.problems import router as problems_router
 from opexflow.web.ui.projects import router as projects_router
 from opexflow.web.ui.records import router as records_router
@@ -20,6 +21,7 @@ for part in (
     projects_router,
     problems_router,
     logs_router,
+    pilots_router,
     sops_router,
     records_router,
 ):

@@ -34,7 +34,6 @@ PAGES: dict[str, tuple[str, ...]] = {
     "table1": ("table1",),
     "table2": ("measures",),
     "risks": ("risks",),
-    "pilot": ("pilot_decisions",),
 }
 #: Columns shown in the table (all form fields when absent).
 COLUMNS: dict[str, tuple[str, ...]] = {

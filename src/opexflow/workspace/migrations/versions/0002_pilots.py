@@ -93,7 +93,7 @@ def upgrade() -> None:
     op.create_table(
         "pilots",
         sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("pilot_name", sa.String(length=200), nullable=False),
         sa.Column("scope_attribute", sa.String(length=120), nullable=True),
         sa.Column("scope_value", sa.String(length=200), nullable=True),
         sa.Column("before_log_id", sa.Integer(), nullable=True),
@@ -114,7 +114,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("purpose", sa.Text(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
