@@ -78,3 +78,11 @@ def test_an_sop_from_file_to_table_4(cli_db: Database, tmp_path: Path) -> None: 
     assert (row["process_id"], row["version"], row["reviewer"]) == ("YH-LC01", "V1.0", "陈总监")
     shown = _run("sop", "show", str(project), "--user", "chen")
     assert json.dumps(shown, ensure_ascii=False).count('"effective"') == 1
+    markdown = runner.invoke(app, ["sop", "export", "YH-LC01", "--format", "md"])
+    assert markdown.exit_code == 0, markdown.output
+    assert activation_sop().name in markdown.stdout and "V1.0" in markdown.stdout
+    word = tmp_path / "sop.docx"
+    assert runner.invoke(app, ["sop", "export", "YH-LC01", "-f", "docx", "-o", str(word)]).exit_code == 0
+    assert word.read_bytes()[:2] == b"PK"
+    missing = runner.invoke(app, ["sop", "export", "YH-LC01", "--version", "V9.0", "-f", "md"])
+    assert missing.exit_code == 1 and "has no SOP version V9.0; it has V1.0" in missing.output

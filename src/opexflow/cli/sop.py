@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from opexflow.cli._app import app
-from opexflow.cli.common import JsonOpt, errors
+from opexflow.cli.common import DataDirOpt, JsonOpt, errors
 
 if TYPE_CHECKING:
     from opexflow.sop import Sop
@@ -59,6 +59,21 @@ def _read_sop(path: Path) -> Sop:
     from opexflow.sop import load_sop
 
     return load_sop(_read_text(path, "SOP"), source=str(path))
+
+
+def _workspace_sop(code: str, number: str | None, data_dir: Path | None) -> Sop:
+    """The SOP of process ``code`` in the workspace (when the argument is not a file)."""
+    from opexflow.errors import NotFoundError
+    from opexflow.workspace.processes import PROCESS_CODE
+
+    if not PROCESS_CODE.match(code.upper()):
+        raise NotFoundError(f"{code}: no such file, and not a process ID like YH-LC01")
+    from opexflow.cli.workspace import _workspace
+    from opexflow.workspace.sop_workflow import version_for_process
+    from opexflow.workspace.sops import content_of
+
+    with _workspace(data_dir) as db, db.session() as s:
+        return content_of(version_for_process(s, code.upper(), number))
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -153,7 +168,12 @@ def check(
 
 @sop_app.command("export")
 def export(
-    sop: SopArg,
+    sop: Annotated[
+        Path,
+        typer.Argument(
+            help="SOP file (JSON), or a process ID (YH-LC01) to export its SOP from the workspace."
+        ),
+    ],
     fmt: Annotated[
         str,
         typer.Option(
@@ -167,8 +187,19 @@ def export(
         ),
     ] = None,
     lang: LangOpt = "zh",
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", help="With a process ID: this version (default the effective one)."
+        ),
+    ] = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
-    """Export an SOP as a Word document, PDF, HTML, Markdown, BPMN 2.0 or JSON."""
+    """Export an SOP as a Word document, PDF, HTML, Markdown, BPMN 2.0 or JSON.
+
+    The SOP is a file, or a process ID whose SOP is read from the workspace
+    (the effective version unless --version says otherwise).
+    """
     with errors(False):
         from opexflow.errors import InputError
         from opexflow.sop import export_sop
@@ -179,7 +210,8 @@ def export(
                 f"--format {fmt} writes a binary file: give -o FILE",
                 message_zh=f"--format {fmt} 生成二进制文件：请用 -o 指定输出文件",
             )
-        data = export_sop(_read_sop(sop), format=fmt, lang=language, out=out)
+        document = _read_sop(sop) if sop.exists() else _workspace_sop(str(sop), version, data_dir)
+        data = export_sop(document, format=fmt, lang=language, out=out)
     if out is None:
         sys.stdout.write(data.decode())
     else:

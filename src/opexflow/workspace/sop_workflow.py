@@ -13,6 +13,7 @@ from opexflow.errors import (
     ConflictError,
     GateError,
     InputError,
+    NotFoundError,
     PermissionDeniedError,
 )
 from opexflow.sop.checks import check_sop
@@ -444,3 +445,29 @@ def table4(session: Session, *, actor: User, project_id: int) -> list[ChangeReco
 
 def today() -> date:
     return local_today()
+
+
+def version_for_process(session: Session, code: str, number: str | None = None) -> SopVersion:
+    """The SOP version of a process (e.g. YH-LC01): ``number``, else the effective one, else the latest."""
+    from opexflow.workspace.processes import process_by_code
+
+    process = process_by_code(session, code)
+    query = (
+        select(SopVersion)
+        .join(SopDocument, SopDocument.id == SopVersion.document_id)
+        .where(SopDocument.process_id == process.id)
+        .order_by(SopVersion.id)
+    )
+    versions = list(session.scalars(query))
+    if not versions:
+        raise NotFoundError(
+            f"process {process.code} has no SOP yet; start one with `opexflow sop new`"
+        )
+    if number is not None:
+        found = [v for v in versions if v.number == number]
+        if not found:
+            have = ", ".join(dict.fromkeys(v.number for v in versions))
+            raise NotFoundError(f"{process.code} has no SOP version {number}; it has {have}")
+        return found[-1]
+    effective = [v for v in versions if v.status is SopStatus.effective]
+    return (effective or versions)[-1]
