@@ -99,10 +99,18 @@ def _split(table: pa.Table) -> Dfg:
     end = pa.table(
         {"activity": ends.column("source"), "cases": ends.column("events").cast(pa.int64())}
     )
-    starts = table.group_by("source").aggregate([("starts", "sum")])
-    starts = starts.filter(pc.greater(starts.column("starts_sum"), 0))
+    # A few rows per activity: summed in Python (Arrow's group_by would load Acero, 0.1 s).
+    per_source: dict[str, int] = {}
+    for a, n in zip(
+        table.column("source").to_pylist(), table.column("starts").to_pylist(), strict=True
+    ):
+        if n:
+            per_source[a] = per_source.get(a, 0) + n
     start = pa.table(
-        {"activity": starts.column("source"), "cases": starts.column("starts_sum").cast(pa.int64())}
+        {
+            "activity": pa.array(list(per_source), pa.string()),
+            "cases": pa.array(list(per_source.values()), pa.int64()),
+        }
     )
     return Dfg(
         edges=edges.sort_by(
