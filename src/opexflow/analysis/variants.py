@@ -41,18 +41,19 @@ def variants(log: EventLog, *, top: int | None = None, engine: Engine | None = N
         stored = t.stored_variants().select("variant_idx", "activities")
         grouped = grouped.join(stored, "variant_idx").drop("variant_idx")
     total = grouped.cases.sum().over()
-    ranked = grouped.mutate(share=grouped.cases.cast("float64") / total).order_by(
-        [ibis.desc("cases"), "first_case"]
-    )
+    order = [ibis.desc(grouped.cases), grouped.first_case]
+    ranked = grouped.mutate(
+        share=grouped.cases.cast("float64") / total,
+        rank=ibis.row_number().over(order_by=order) + 1,
+    ).order_by([ibis.desc("cases"), "first_case"])
     if top is not None:
         ranked = ranked.limit(top)
     table = t.engine.to_arrow(ranked)
     if not t.clean:
         table = _names_for_traces(table, t.engine.to_arrow(t.activity_names()))
-    n = table.num_rows
     return pa.table(
         {
-            "rank": pa.array(range(1, n + 1), pa.int32()),
+            "rank": table.column("rank").cast(pa.int32()),
             "activities": table.column("activities"),
             "length": pc.list_value_length(table.column("activities")).cast(pa.int32()),
             "cases": table.column("cases").cast(pa.int64()),
