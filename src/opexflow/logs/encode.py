@@ -250,7 +250,7 @@ def write_tables(
     con.execute(
         f"""COPY (
         SELECT a.{ACTIVITY_IDX}, a.{ACTIVITY}, count(*)::BIGINT AS events,
-               count(DISTINCT e.{CASE_IDX})::BIGINT AS cases
+               count(*) FILTER (WHERE e.{OCCURRENCE} = 1)::BIGINT AS cases
           FROM acts a JOIN events e USING ({ACTIVITY_IDX})
          GROUP BY ALL ORDER BY a.{ACTIVITY_IDX}) TO '{_path(out / "activities.parquet")}' {_PARQUET}"""
     )
