@@ -191,3 +191,45 @@ def test_a_refused_move_keeps_no_decision(
     )
     assert recorded.status_code == 204
     assert recorded.headers["HX-Redirect"] == f"/projects/{people['project']}/pilot"
+
+
+def test_the_setup_section_keeps_its_log_pickers(
+    app: FastAPI, db: Database, piloted: int, login: Callable[[str], TestClient]
+) -> None:
+    del app
+    client = login("member")
+    with db.session() as s:
+        pilot = s.query(Pilot).filter_by(project_id=piloted).one()
+        before_log_id = pilot.before_log_id
+    added = client.post(
+        f"/projects/{piloted}/records/pilots",
+        data={
+            "pilot_name": "V1.1试点",
+            "pilot_start": "2024-04-15",
+            "before_log_id": before_log_id,
+        },
+        headers=HX,
+    )
+    assert added.status_code == 200 and added.headers["HX-Trigger"] == "records-changed"
+    assert '<select name="before_log_id"' in added.text and "V1.1试点" in added.text
+    assert "activation (" in added.text  # the log's name, not its id
+    with db.session() as s:
+        new = s.query(Pilot).filter_by(pilot_name="V1.1试点").one()
+        assert new.before_log_id == before_log_id and new.after_log_id is None
+    edit = client.get(f"/projects/{piloted}/records/pilots/{new.id}/edit", headers=HX)
+    assert '<select name="after_log_id"' in edit.text
+    changed = client.post(
+        f"/projects/{piloted}/records/pilots/{new.id}",
+        data={
+            "version": new.version,
+            "pilot_name": "V1.1试点",
+            "pilot_start": "2024-04-22",
+            "control": "rest",
+            "status": "planned",
+        },
+        headers=HX,
+    )
+    assert changed.status_code == 200, changed.text
+    assert "2024-04-22" in changed.text
+    gone = client.post(f"/projects/{piloted}/records/pilots/{new.id}/delete", headers=HX)
+    assert gone.status_code == 200 and "V1.1试点" not in gone.text

@@ -19,6 +19,7 @@ from opexflow.errors import InputError
 from opexflow.pilot import HEADERS
 from opexflow.pilot.verdict import percent, value_text
 from opexflow.web.deps import Auth, AuthDep, SessionDep
+from opexflow.web.ui import records
 from opexflow.web.ui.pages import redirect, render
 from opexflow.web.ui.projects import project_context
 from opexflow.web.ui.records import section
@@ -27,7 +28,7 @@ from opexflow.workspace.gates import move_phase
 from opexflow.workspace.metrics import list_metrics
 from opexflow.workspace.phases import Phase
 from opexflow.workspace.pilot_evaluation import evaluate_project_pilot, pilot_charts
-from opexflow.workspace.pilots import Decision, PilotDecision
+from opexflow.workspace.pilots import Decision, Pilot, PilotDecision
 from opexflow.workspace.processes import logs_of
 
 router = APIRouter()
@@ -138,3 +139,49 @@ def decide_submit(
     # A refused move rolls the request back: neither the decision nor the move is kept.
     move_phase(session, actor=auth.user, project=ctx["project"], to=to, reason=reasons)
     return redirect(request, f"/projects/{project_id}")
+
+
+# The pilots section keeps its log pickers after an htmx change: these routes do the
+# generic record work and answer with this page's version of the section.
+
+
+def _setup_response(request: Request, session: Session, auth: Auth, project_id: int) -> Response:
+    ctx = project_context(session, auth, project_id)
+    s = _setup_section(session, auth, project_id, ctx["project"].process_id)
+    response = render(request, "records/_section.html", auth, **ctx, s=s)
+    response.headers["HX-Trigger"] = "records-changed"
+    return response
+
+
+@router.post("/projects/{project_id}/records/pilots")
+async def create_pilot_submit(
+    project_id: int, request: Request, session: SessionDep, auth: AuthDep
+) -> Response:
+    await records.create_record_submit(project_id, "pilots", request, session, auth)
+    return _setup_response(request, session, auth, project_id)
+
+
+@router.get("/projects/{project_id}/records/pilots/{item_id}/edit")
+def edit_pilot_form(
+    project_id: int, item_id: int, request: Request, session: SessionDep, auth: AuthDep
+) -> Response:
+    ctx = project_context(session, auth, project_id)
+    s = _setup_section(session, auth, project_id, ctx["project"].process_id)
+    row = items.get(session, Pilot, item_id, actor=auth.user)
+    return render(request, "records/_edit_row.html", auth, **ctx, s=s, row=row)
+
+
+@router.post("/projects/{project_id}/records/pilots/{item_id}")
+async def update_pilot_submit(
+    project_id: int, item_id: int, request: Request, session: SessionDep, auth: AuthDep
+) -> Response:
+    await records.update_record_submit(project_id, "pilots", item_id, request, session, auth)
+    return _setup_response(request, session, auth, project_id)
+
+
+@router.post("/projects/{project_id}/records/pilots/{item_id}/delete")
+def delete_pilot_submit(
+    project_id: int, item_id: int, request: Request, session: SessionDep, auth: AuthDep
+) -> Response:
+    records.delete_record_submit(project_id, "pilots", item_id, request, session, auth)
+    return _setup_response(request, session, auth, project_id)
