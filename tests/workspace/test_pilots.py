@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from opexflow.errors import InputError, PermissionDeniedError
 from opexflow.kpi import Kpi, parse_kpi
 from opexflow.logs import EventLog
 from opexflow.workspace import changes, items
+from opexflow.workspace.db import Database
 from opexflow.workspace.metrics import Metric
 from opexflow.workspace.pilot_evaluation import (
     display_factor,
@@ -32,7 +34,8 @@ from opexflow.workspace.pilots import (
 )
 from opexflow.workspace.processes import Process, attach_log, create_process
 from opexflow.workspace.projects import Project, set_member
-from opexflow.workspace.users import Role, User, create_user
+from opexflow.workspace.sample import build_sample_workspace
+from opexflow.workspace.users import Role, User, authenticate, create_user
 from tests.fixtures.demo_logs import demo_log  # noqa: F401
 
 START = planted.PILOT_START
@@ -287,3 +290,23 @@ def test_records_are_checked_and_need_an_editor(
     with pytest.raises(PermissionDeniedError):
         items.create(session, SatisfactionAnswer, actor=reviewer, project_id=project.id, score=4)
     assert items.list_(session, SatisfactionAnswer, actor=reviewer, project_id=project.id) == []
+
+
+def test_the_demo_workspace_pilot_shows_the_planted_effect(db: Database, tmp_path: Path) -> None:
+    sample = build_sample_workspace(
+        db, tmp_path, events=6000, admin_password="admin-pass-1", password="demo-pass-1"
+    )
+    with db.session() as s:
+        leader = authenticate(s, username="zhang", password="demo-pass-1")
+        result = evaluate_project_pilot(s, actor=leader, project_id=sample.projects["YH-LC01"])
+    time_row, error_row = result.rows
+    assert (time_row.kpi_zh, error_row.kpi_zh) == ("激活时长中位数", "错误率")
+    assert time_row.before == pytest.approx(planted.MEDIAN_ACTIVATION_MINUTES_BEFORE * 60, rel=0.15)
+    assert time_row.after == pytest.approx(planted.MEDIAN_ACTIVATION_MINUTES_PILOT * 60, rel=0.15)
+    assert time_row.significant and error_row.significant
+    assert error_row.after is not None and error_row.after < planted.ERROR_RATE_BEFORE / 2
+    assert time_row.satisfaction == 4.5
+    assert time_row.unmet_issues == "手机号验证码收不到 → 短信通道需优化"
+    minutes, percent = result.targets
+    assert (minutes.unit, minutes.target, percent.unit, percent.target) == ("分钟", 8.0, "%", 1.0)
+    assert minutes.after == pytest.approx(8, rel=0.15)
