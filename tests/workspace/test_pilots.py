@@ -19,11 +19,11 @@ from opexflow.logs import EventLog
 from opexflow.workspace import changes, items
 from opexflow.workspace.db import Database
 from opexflow.workspace.metrics import Metric
+from opexflow.workspace.pilot_charts import box_stats, pilot_charts
 from opexflow.workspace.pilot_evaluation import (
     display_factor,
     evaluate_project_pilot,
     export_table3,
-    pilot_charts,
 )
 from opexflow.workspace.pilots import (
     ControlKind,
@@ -310,3 +310,13 @@ def test_the_demo_workspace_pilot_shows_the_planted_effect(db: Database, tmp_pat
     minutes, percent = result.targets
     assert (minutes.unit, minutes.target, percent.unit, percent.target) == ("分钟", 8.0, "%", 1.0)
     assert minutes.after == pytest.approx(8, rel=0.15)
+
+
+def test_box_plot_whiskers_stop_at_one_and_a_half_iqr() -> None:
+    import numpy as np
+
+    values = np.array([10.0, 20, 30, 40, 50, 60, 70, 80, 90, 1000])
+    low, q1, median, q3, high = box_stats(values) or []
+    assert (q1, median, q3) == (32.5, 55.0, 77.5)
+    assert (low, high) == (10.0, 90.0)  # 1000 is beyond Q3 + 1.5 IQR = 145
+    assert box_stats(np.array([])) is None

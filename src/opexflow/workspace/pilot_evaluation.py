@@ -268,7 +268,7 @@ def pilot_setup(session: Session, *, actor: User, project_id: int) -> PilotSetup
     return PilotSetup(pilot, log, before, kpis, units, [r.target for r in rows])
 
 
-def _baseline(setup: PilotSetup) -> EventLog | None:
+def baseline(setup: PilotSetup) -> EventLog | None:
     """The before-log (None: the after-log holds both periods), from ``period_start`` on."""
     from opexflow.analysis.filters import TimeFilter
     from opexflow.pilot.compare import as_moment
@@ -284,7 +284,7 @@ def _evaluate(setup: PilotSetup) -> PilotEvaluation:
     from opexflow.pilot import evaluate_pilot
 
     pilot = setup.pilot
-    before = _baseline(setup)
+    before = baseline(setup)
     if setup.scope is not None:
         return evaluate_pilot(
             setup.log,
@@ -302,13 +302,14 @@ def _whole_log(setup: PilotSetup, before_log: EventLog) -> PilotEvaluation:
     """No scope: every case after the start is the pilot, every case before the baseline."""
     from opexflow.pilot import KpiEvaluation, PilotEvaluation, compare_kpi
 
-    pre, post = _windows(setup)
+    pre, post = windows(setup)
     before, after = before_log.with_filters(*pre), setup.log.with_filters(*post)
     rows = tuple(KpiEvaluation(k, compare_kpi(before, after, k), None, None) for k in setup.kpis)
     return PilotEvaluation("全部案例 / all cases", None, pre[0].until, rows)
 
 
-def _windows(setup: PilotSetup) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def windows(setup: PilotSetup) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Case filters before the pilot start and from it to the end of the period."""
     from opexflow.analysis.filters import TimeFilter
     from opexflow.pilot.compare import as_moment
 
@@ -414,96 +415,3 @@ def export_table3(
     rows = [dict(zip((c.key for c in spec), r.cells(lang), strict=True)) for r in result.rows]
     _write(out, spec, rows, ("表3 试点效果评估表", "Table 3 Pilot evaluation"), lang)  # type: ignore[arg-type]
     return result
-
-
-# --- charts ------------------------------------------------------------------------------
-
-
-def box_stats(values: Any) -> list[float] | None:
-    """Tukey's box plot: the lowest and highest value within 1.5 IQR of the quartiles,
-    the quartiles and the median (long duration tails would flatten the box otherwise)."""
-    import numpy as np
-
-    if values.size == 0:
-        return None
-    q1, median, q3 = (float(q) for q in np.quantile(values, (0.25, 0.5, 0.75)))
-    iqr = q3 - q1
-    low = float(values[values >= q1 - 1.5 * iqr].min())
-    high = float(values[values <= q3 + 1.5 * iqr].max())
-    return [low, q1, median, q3, high]
-
-
-def _chart_groups(setup: PilotSetup) -> dict[str, tuple[EventLog, EventLog]]:
-    """(before, after) handles of the pilot group and, when there is one, the control group."""
-    from opexflow.pilot.compare import attribute_filters, group_filters
-
-    pre, post = _windows(setup)
-    base = _baseline(setup) or setup.log
-    scope, control = setup.scope, setup.control
-    if scope is None:
-        return {"pilot": (base.with_filters(*pre), setup.log.with_filters(*post))}
-    inside, rest = group_filters(setup.log, scope)
-    out = {"pilot": (base.with_filters(*pre, *inside), setup.log.with_filters(*post, *inside))}
-    if control is not None:
-        ctrl = rest if control == "rest" else attribute_filters(setup.log, control)  # type: ignore[arg-type]
-        out["control"] = (base.with_filters(*pre, *ctrl), setup.log.with_filters(*post, *ctrl))
-    return out
-
-
-def _summary(values: Any, stat: str) -> float | None:
-    import numpy as np
-
-    if values.size == 0:
-        return None
-    if stat in ("share", "mean"):
-        return float(values.mean())
-    return float(np.quantile(values, 0.9 if stat == "p90" else 0.5))
-
-
-def _kpi_chart(
-    kpi: Kpi, unit: str, groups: dict[str, tuple[EventLog, EventLog]], start: date
-) -> dict[str, Any]:
-    from opexflow.kpi import kpi_series, sample
-    from opexflow.pilot.compare import statistic_for
-    from opexflow.pilot.verdict import kpi_label
-
-    factor = display_factor(kpi, unit)
-    stat = statistic_for(kpi)
-    box: dict[str, list[float] | None] = {}
-    values: dict[str, list[float | None]] = {}
-    weekly: dict[str, dict[str, float]] = {}
-    for name, (before, after) in groups.items():
-        samples = [sample(h, kpi) / factor for h in (before, after)]
-        values[name] = [_summary(s, stat) for s in samples]
-        if name == "pilot" and not kpi.is_share:
-            for side, s in zip(("before", "after"), samples, strict=True):
-                box[side] = box_stats(s)
-        weekly[name] = {}
-        for h in (before, after):
-            series = kpi_series(h, kpi, period="week").to_pylist()
-            weekly[name] |= {str(r["period"])[:10]: r["value"] / factor for r in series}
-    weeks = sorted(set().union(*(w.keys() for w in weekly.values())))
-    return {
-        "kpi": kpi.name,
-        "label_zh": kpi_label(kpi, stat, "zh"),
-        "label_en": kpi_label(kpi, stat, "en"),
-        "unit": unit,
-        "share": kpi.is_share,
-        "box": box,
-        "groups": values,
-        "weeks": weeks,
-        "weekly": {name: [w.get(k) for k in weeks] for name, w in weekly.items()},
-        "start_week": str(start - timedelta(days=start.weekday())),
-    }
-
-
-def pilot_charts(session: Session, *, actor: User, project_id: int) -> list[dict[str, Any]]:
-    """Per KPI, in its display unit: the pilot group's before/after distribution (box-plot
-    statistics of :func:`box_stats`; shares have none), the KPI's value for the pilot and the
-    control group before and after the start, and the weekly trend of both groups."""
-    setup = pilot_setup(session, actor=actor, project_id=project_id)
-    groups = _chart_groups(setup)
-    return [
-        _kpi_chart(kpi, unit, groups, setup.pilot.pilot_start)
-        for kpi, unit in zip(setup.kpis, setup.units, strict=True)
-    ]

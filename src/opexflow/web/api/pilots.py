@@ -15,11 +15,8 @@ from fastapi.responses import Response
 
 from opexflow.web.api.forms import XLSX
 from opexflow.web.deps import CurrentUser, SessionDep
-from opexflow.workspace.pilot_evaluation import (
-    evaluate_project_pilot,
-    export_table3,
-    pilot_charts,
-)
+from opexflow.workspace.pilot_charts import pilot_charts
+from opexflow.workspace.pilot_evaluation import evaluate_project_pilot, export_table3
 
 router = APIRouter(prefix="/projects/{project_id}/pilot", tags=["pilot evaluation"])
 

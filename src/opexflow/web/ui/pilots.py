@@ -27,7 +27,8 @@ from opexflow.workspace import items
 from opexflow.workspace.gates import move_phase
 from opexflow.workspace.metrics import list_metrics
 from opexflow.workspace.phases import Phase
-from opexflow.workspace.pilot_evaluation import evaluate_project_pilot, pilot_charts
+from opexflow.workspace.pilot_charts import pilot_charts
+from opexflow.workspace.pilot_evaluation import evaluate_project_pilot
 from opexflow.workspace.pilots import Decision, Pilot, PilotDecision
 from opexflow.workspace.processes import logs_of
 
