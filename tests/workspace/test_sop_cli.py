@@ -82,7 +82,10 @@ def test_an_sop_from_file_to_table_4(cli_db: Database, tmp_path: Path) -> None: 
     assert markdown.exit_code == 0, markdown.output
     assert activation_sop().name in markdown.stdout and "V1.0" in markdown.stdout
     word = tmp_path / "sop.docx"
-    assert runner.invoke(app, ["sop", "export", "YH-LC01", "-f", "docx", "-o", str(word)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["sop", "export", "YH-LC01", "-f", "docx", "-o", str(word)]).exit_code
+        == 0
+    )
     assert word.read_bytes()[:2] == b"PK"
     missing = runner.invoke(app, ["sop", "export", "YH-LC01", "--version", "V9.0", "-f", "md"])
     assert missing.exit_code == 1 and "has no SOP version V9.0; it has V1.0" in missing.output
