@@ -23,9 +23,19 @@ def test_nothing_but_login_and_static_files_without_logging_in(
     for path, operations in app.openapi()["paths"].items():
         if path == "/api/v1/auth/login":
             continue
-        url = path.format(
-            project_id=people["project"], process_id=1, item_id=1, user_id=1, log_id=1, metric_id=1
+        ids = dict.fromkeys(
+            (
+                "process_id",
+                "item_id",
+                "user_id",
+                "log_id",
+                "metric_id",
+                "version_id",
+                "document_id",
+            ),
+            1,
         )
+        url = path.format(project_id=people["project"], **ids)
         for method in operations:
             response = client.request(method.upper(), url)
             assert response.status_code == 401, (method, path, response.status_code)

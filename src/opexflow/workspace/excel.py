@@ -29,7 +29,7 @@ from typing import IO, Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opexflow.errors import InputError
+from opexflow.errors import InputError, NotFoundError
 from opexflow.workspace import changes, items
 from opexflow.workspace.access import Action, require
 from opexflow.workspace.excel_columns import (
@@ -229,7 +229,8 @@ def _raise(sheet: _Sheet, problems: list[dict[str, object]], form: tuple[str, st
 def _project(session: Session, actor: User, project_id: int, action: Action) -> Project:
     require(session, actor, project_id, action)
     project = session.get(Project, project_id)
-    assert project is not None  # require() raised NotFoundError otherwise
+    if project is None:  # an admin passes require() for any id
+        raise NotFoundError(f"no project with id {project_id}")
     return project
 
 
