@@ -83,7 +83,17 @@ def test_the_sample_workspace(db: Database, tmp_path: Path) -> None:
             (Phase.analyze, Phase.design),
             (Phase.design, Phase.pilot),
         ]
-        assert "SOP" in moves[-1].reason
+        # Phase 4 through its gate: the activation SOP was reviewed, signed and published.
+        from opexflow.workspace.sops import SopStatus, SopVersion
+
+        versions = s.scalars(
+            select(SopVersion).where(SopVersion.project_id == pid).order_by(SopVersion.id)
+        ).all()
+        assert [(v.number, v.status) for v in versions] == [
+            ("V1.0", SopStatus.effective),
+            ("V1.1", SopStatus.draft),
+        ]
+        assert versions[0].content_sha256 is not None
         plan = {w.phase: w for w in windows(s, pid)}
         assert plan[Phase.pilot].actual_start == TODAY - timedelta(days=1)
         assert plan[Phase.design].overdue(TODAY) and not plan[Phase.diagnose].overdue(TODAY)

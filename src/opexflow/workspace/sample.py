@@ -34,13 +34,13 @@ from sqlalchemy.orm import Session
 
 from opexflow.errors import ConflictError
 from opexflow.workspace import changes, items
-from opexflow.workspace.base import local_today, utcnow
+from opexflow.workspace.base import local_today
 from opexflow.workspace.db import Database, upgrade
 from opexflow.workspace.diagnosis import attach_and_diagnose, fill_table1, problem_from_finding
 from opexflow.workspace.forms import CurrentStateRow, Measure
 from opexflow.workspace.gates import move_phase
 from opexflow.workspace.metrics import Direction, Metric
-from opexflow.workspace.phases import Phase, PhaseMove, PhaseWindow
+from opexflow.workspace.phases import Phase, PhaseWindow
 from opexflow.workspace.pilots import (
     ControlKind,
     Pilot,
@@ -507,30 +507,56 @@ def _activation_project(
     problems = _problems(s, leader, project, rec)
     move_phase(s, actor=leader, project=project, to=Phase.design)
     _measures(s, leader, project, problems, start + timedelta(days=40))
-    _enter_pilot_without_sop(s, leader, project)
+    _standardize(s, users, project, today)
     _risk_owners(s, leader, project, today)
     _date_phases(s, leader, project, start, (13, 5, 16))
     return project
 
 
-def _enter_pilot_without_sop(s: Session, leader: User, project: Project) -> None:
-    """Set phase 4 directly: the design → pilot gate needs an approved SOP, which the
-    SOP module will provide. The move is recorded, saying so."""
-    changes.update(s, project, actor=leader, phase=Phase.pilot)
-    changes.add(
-        s,
-        PhaseMove(
-            project_id=project.id,
-            from_phase=Phase.design,
-            to_phase=Phase.pilot,
-            moved_by=leader.id,
-            moved_at=utcnow(),
-            reason="演示数据:SOP模块尚未提供,未经SOP审批直接进入试点 "
-            "(demo data: entered the pilot without the SOP approval the gate requires)",
-            direction="forward",
-        ),
-        actor=leader,
+def _standardize(s: Session, users: dict[str, User], project: Project, today: date) -> None:
+    """The activation SOP V1.0 through review (会签), signature and publishing, so the
+    design → pilot gate passes; then V1.1 (the SMS-channel fix) as a draft."""
+    from opexflow.demo.sops import activation_sop
+    from opexflow.workspace.sop_workflow import (
+        create_sop,
+        new_version,
+        publish,
+        review,
+        sign,
+        submit,
+        update_draft,
     )
+
+    leader = users["zhang"]
+    v1 = create_sop(
+        s,
+        actor=users["li"],
+        project_id=project.id,
+        title="用户注册激活流程SOP",
+        content=activation_sop("V1.0"),
+    )
+    reviewers = [users[name] for name in ("chen", "wang", "zhao")]
+    submit(s, actor=users["li"], version_id=v1.id, reviewer_ids=[u.id for u in reviewers])
+    for reviewer in reviewers:
+        review(s, actor=reviewer, version_id=v1.id, decision="approved")
+    sign(s, actor=leader, version_id=v1.id)
+    publish(
+        s,
+        actor=leader,
+        version_id=v1.id,
+        effective_on=today,
+        summary="首次发布:审核环节接入自动校验工具,明确RACI与应急方案",
+        remarks="A组试点",
+    )
+    move_phase(s, actor=leader, project=project, to=Phase.pilot)
+    v11 = new_version(
+        s,
+        actor=users["li"],
+        document_id=v1.document_id,
+        kind="minor",
+        summary="新增短信通道优化步骤",
+    )
+    update_draft(s, actor=users["li"], version_id=v11.id, content=activation_sop("V1.1"))
 
 
 def _risk_owners(s: Session, leader: User, project: Project, today: date) -> None:
