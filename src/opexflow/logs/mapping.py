@@ -124,7 +124,8 @@ _TIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     DEPARTMENT: (
         (),
         ("department", "dept"),
-        ("org:group", "group", "team", "部门", "所属部门", "处理部门", "责任部门"),
+        # Not "team": a team (A组) is a group inside a department, what pilots compare.
+        ("org:group", "group", "部门", "所属部门", "处理部门", "责任部门"),
     ),
 }
 
