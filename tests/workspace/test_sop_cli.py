@@ -81,6 +81,8 @@ def test_an_sop_from_file_to_table_4(cli_db: Database, tmp_path: Path) -> None: 
     markdown = runner.invoke(app, ["sop", "export", "YH-LC01", "--format", "md"])
     assert markdown.exit_code == 0, markdown.output
     assert activation_sop().name in markdown.stdout and "V1.0" in markdown.stdout
+    # the cover shows the workflow's people and date, not the file's placeholders
+    assert "2024-04-08" in markdown.stdout and "陈总监" in markdown.stdout
     word = tmp_path / "sop.docx"
     assert (
         runner.invoke(app, ["sop", "export", "YH-LC01", "-f", "docx", "-o", str(word)]).exit_code

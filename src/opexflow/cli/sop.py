@@ -69,11 +69,10 @@ def _workspace_sop(code: str, number: str | None, data_dir: Path | None) -> Sop:
     if not PROCESS_CODE.match(code.upper()):
         raise NotFoundError(f"{code}: no such file, and not a process ID like YH-LC01")
     from opexflow.cli.workspace import _workspace
-    from opexflow.workspace.sop_workflow import version_for_process
-    from opexflow.workspace.sops import content_of
+    from opexflow.workspace.sop_workflow import document_for_export, version_for_process
 
     with _workspace(data_dir) as db, db.session() as s:
-        return content_of(version_for_process(s, code.upper(), number))
+        return document_for_export(s, version_for_process(s, code.upper(), number))
 
 
 def _read_json(path: Path, what: str) -> Any:

@@ -471,3 +471,31 @@ def version_for_process(session: Session, code: str, number: str | None = None) 
         return found[-1]
     effective = [v for v in versions if v.status is SopStatus.effective]
     return (effective or versions)[-1]
+
+
+def document_for_export(session: Session, version: SopVersion) -> Sop:
+    """The version's document with its cover filled from the workflow records.
+
+    The signed content stays as signed; an export shows who edited, reviewed
+    (会签) and signed it, and the date it took effect, as recorded here.
+    """
+    sop = content_of(version)
+    update: dict[str, Any] = {"version": version.number}
+    if version.effective_on is not None:
+        update["effective_on"] = version.effective_on
+    if version.editor_id is not None:
+        update["editor"] = get_user(session, version.editor_id).display_name
+    reviewers = [
+        get_user(session, r.reviewer_id).display_name for r in reviews_of(session, version.id)
+    ]
+    if reviewers:
+        update["reviewer"] = "、".join(reviewers)
+    signature = session.scalar(
+        select(SopSignature)
+        .where(SopSignature.version_id == version.id)
+        .order_by(SopSignature.id.desc())
+        .limit(1)
+    )
+    if signature is not None:
+        update["approver"] = get_user(session, signature.signer_id).display_name
+    return sop.model_copy(update=update)

@@ -333,7 +333,7 @@ def export_sop_version(
     from opexflow.sop.export import export_sop
 
     version = get_version(session, version_id, actor=user)
-    sop = content_of(version)
+    sop = flow.document_for_export(session, version)
     data = export_sop(sop, format=format, lang=lang)
     name = quote(f"{sop.process_id}_{sop.name}_{version.number}.{format}")
     disposition = "inline" if format == "html" else "attachment"
