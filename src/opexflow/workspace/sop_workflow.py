@@ -17,6 +17,7 @@ from opexflow.errors import (
     PermissionDeniedError,
 )
 from opexflow.sop.checks import check_sop
+from opexflow.sop.model import ChangeRecord as SopChange
 from opexflow.sop.model import Sop
 from opexflow.sop.versioning import bump, content_hash
 from opexflow.workspace import changes
@@ -498,4 +499,30 @@ def document_for_export(session: Session, version: SopVersion) -> Sop:
     )
     if signature is not None:
         update["approver"] = get_user(session, signature.signer_id).display_name
+    published = _published_rows(session, version)
+    if published:
+        update["history"] = published
     return sop.model_copy(update=update)
+
+
+def _published_rows(session: Session, version: SopVersion) -> tuple[SopChange, ...]:
+    """Table 4 rows of this SOP up to this version, as the document's revision history."""
+    query = (
+        select(ChangeRecord)
+        .join(SopVersion, SopVersion.id == ChangeRecord.version_id)
+        .where(SopVersion.document_id == version.document_id, ChangeRecord.version_id <= version.id)
+        .order_by(ChangeRecord.id)
+    )
+    return tuple(
+        SopChange(
+            process_id=r.process_code,
+            name=r.process_name,
+            version=r.number,
+            effective_on=r.effective_on,
+            summary=r.summary,
+            editor=r.editor,
+            reviewer=r.reviewer,
+            remarks=r.remarks,
+        )
+        for r in session.scalars(query)
+    )
