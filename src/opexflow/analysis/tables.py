@@ -175,25 +175,22 @@ def _flags(ev: ir.Table, by: list[str]) -> ir.Table:
         "edge_first": ev.next_activity_idx.notnull() & first("activity_idx", "next_activity_idx"),
     }
     for c in by:
-        updates[f"{c}_move_first"] = moves[c] & first(c, f"next_{c}")
         # The next move's target, over the moves of the case only.
         back = ev[f"next_{c}"].argmin(moves[c].ifelse(ev.event_idx, ibis.null())).over(later)
         updates[f"__pp_{c}"] = moves[c] & (back == ev[c]).fill_null(False)
     ev = ev.mutate(**updates)
-    pp = {
-        f"{c}_pingpong_first": ev[f"__pp_{c}"]
-        & (
-            ibis.row_number().over(
-                ibis.window(
-                    group_by=[ev.case_idx, ev[c], ev[f"next_{c}"], ev[f"__pp_{c}"]],
-                    order_by=ev.event_idx,
-                )
-            )
-            == 0
+    pairs: dict[str, ir.Value] = {}
+    for c in by:
+        # One flagged move per (case, pair): its first ping-pong if any (as at import).
+        pp = ev[f"__pp_{c}"]
+        w = ibis.window(
+            group_by=[ev.case_idx, ev[c], ev[f"next_{c}"]], order_by=[ibis.desc(pp), ev.event_idx]
         )
-        for c in by
-    }
-    return ev.mutate(**pp).drop(*(f"__pp_{c}" for c in by))
+        first = ibis.row_number().over(w) == 0
+        moved = ev[c].notnull() & ev[f"next_{c}"].notnull() & (ev[c] != ev[f"next_{c}"])
+        pairs[f"{c}_move_first"] = moved & first
+        pairs[f"{c}_pingpong_first"] = pp & first
+    return ev.mutate(**pairs).drop(*(f"__pp_{c}" for c in by))
 
 
 def _cases_from_events(events: ir.Table, stored: ir.Table) -> ir.Table:

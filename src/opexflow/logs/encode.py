@@ -143,36 +143,41 @@ def encode(con: duckdb.DuckDBPyConnection, columns: list[str], attributes: list[
 def _first_flags_sql(source: str, target: str, by: list[str]) -> str:
     """Views adding the first-occurrence columns to ``source`` (narrow rows, coded).
 
-    Each flag marks the first time something happens in its case, so that the
-    analyses count cases with ``count(*) FILTER (WHERE flag)`` in the same scan
-    instead of a ``DISTINCT`` or a ``GROUP BY activity, case``. Where no order is
-    needed, "first" is ``event_idx = min(event_idx)`` over the partition (no sort
-    within it); the move and ping-pong flags of a pair share one partition.
+    Each flag marks one event per case and thing counted, so that the analyses
+    count cases with ``count(*) FILTER (WHERE flag)`` in the same scan instead of
+    a ``DISTINCT`` or a ``GROUP BY activity, case``. ``row_number()`` windows,
+    because DuckDB runs them about 2x faster than ``min() OVER`` a partition. The
+    move and ping-pong flags of a pair share one window: ordered ping-pongs first,
+    its first row is the pair's one flagged move, and a ping-pong if the pair has any.
     """
     back = [
         f"lead(CASE WHEN {_is_move(c)} THEN __next_{c} END IGNORE NULLS) OVER "
         f"(PARTITION BY {CASE_IDX} ORDER BY {EVENT_IDX}) AS __back_{c}"
         for c in by
     ]
+    pingpong = [f"({_is_move(c)} AND coalesce(__back_{c} = __{c}, false)) AS __pp_{c}" for c in by]
     pairs = []
     for c in by:
-        part = f"OVER (PARTITION BY {CASE_IDX}, __{c}, __next_{c})"
-        pp = f"({_is_move(c)} AND coalesce(__back_{c} = __{c}, false))"
+        first = (
+            f"row_number() OVER (PARTITION BY {CASE_IDX}, __{c}, __next_{c} "
+            f"ORDER BY __pp_{c} DESC, {EVENT_IDX}) = 1"
+        )
         pairs += [
-            f"{_is_move(c)} AND {EVENT_IDX} = min({EVENT_IDX}) {part} AS {MOVE_FIRST[c]}",
-            f"{pp} AND {EVENT_IDX} = min(CASE WHEN {pp} THEN {EVENT_IDX} END) {part} "
-            f"AS {PINGPONG_FIRST[c]}",
+            f"{_is_move(c)} AND {first} AS {MOVE_FIRST[c]}",
+            f"__pp_{c} AND {first} AS {PINGPONG_FIRST[c]}",
         ]
     return f"""
         CREATE VIEW {target}_1 AS
         SELECT *,
                row_number() OVER (PARTITION BY {CASE_IDX}, {ACTIVITY_IDX} ORDER BY {EVENT_IDX})
                    ::INTEGER AS {OCCURRENCE},
-               {NEXT_ACTIVITY_IDX} IS NOT NULL AND {EVENT_IDX} = min({EVENT_IDX}) OVER (
-                   PARTITION BY {CASE_IDX}, {ACTIVITY_IDX}, {NEXT_ACTIVITY_IDX}) AS {EDGE_FIRST}
+               {NEXT_ACTIVITY_IDX} IS NOT NULL AND row_number() OVER (
+                   PARTITION BY {CASE_IDX}, {ACTIVITY_IDX}, {NEXT_ACTIVITY_IDX}
+                   ORDER BY {EVENT_IDX}) = 1 AS {EDGE_FIRST}
                {"".join(", " + b for b in back)}
           FROM {source};
-        CREATE VIEW {target} AS SELECT *{"".join(", " + p for p in pairs)} FROM {target}_1;
+        CREATE VIEW {target}_2 AS SELECT *{"".join(", " + p for p in pingpong)} FROM {target}_1;
+        CREATE VIEW {target} AS SELECT *{"".join(", " + p for p in pairs)} FROM {target}_2;
     """
 
 

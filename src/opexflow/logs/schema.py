@@ -57,8 +57,9 @@ OCCURRENCE = "occurrence"
 """1 for an activity's first event in its case, 2 for its first repeat, ..."""
 EDGE_FIRST = "edge_first"
 """True on the first event of its case followed directly by that same next activity."""
-#: Per handover column (resource, department): the first move of that pair in the
-#: case, and the first move of that pair answered by the reverse move (ping-pong).
+#: Per handover column (resource, department): one flagged move per (case, pair)
+#: (its first ping-pong if it has one, else its first move), and that same move
+#: flagged again when it is a ping-pong (the next move of the case goes back).
 MOVE_FIRST = {RESOURCE: "resource_move_first", DEPARTMENT: "department_move_first"}
 PINGPONG_FIRST = {RESOURCE: "resource_pingpong_first", DEPARTMENT: "department_pingpong_first"}
 
