@@ -45,7 +45,9 @@ def test_parquet_keeps_types(tmp_path: Path) -> None:
 
 def test_xlsx_has_one_sheet_with_header_and_values(tmp_path: Path) -> None:
     path = write_log(fulfilment_log(cases=5), tmp_path / "f.xlsx")
-    rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()  # a read-only workbook keeps its file open until closed
     assert rows[0] == ("订单号", "活动", "时间", "处理人", "部门", "金额", "加急")
     assert isinstance(rows[1][5], float)
     assert rows[1][6] in (True, False)
