@@ -123,9 +123,11 @@ def diagnose(
             from opexflow.errors import InputError
 
             raise InputError(f"--lang {lang!r}: use zh or en")
-        from opexflow.conformance import load_rules
+        ruleset = None
+        if rules is not None:  # a bad rules file fails before the log is read
+            from opexflow.conformance import load_rules
 
-        ruleset = load_rules(rules) if rules is not None else None  # a bad file fails first
+            ruleset = load_rules(rules)
         with progress_bar(not as_json) as progress:
             ev = read_log_file(
                 log,
