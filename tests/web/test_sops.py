@@ -74,6 +74,8 @@ def test_an_sop_goes_from_draft_to_effective(
     )
     assert published.status_code == 200
     assert leader.get(f"/api/v1/projects/{pid}/table4").json()[0]["number"] == "V1.0"
+    sheet = leader.get(f"/api/v1/projects/{pid}/table4.xlsx")
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
 
     v2 = member.post(
         f"/api/v1/sops/{v1['document_id']}/versions", json={"kind": "minor", "summary": "短信通道"}

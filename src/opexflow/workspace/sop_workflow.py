@@ -505,6 +505,24 @@ def document_for_export(session: Session, version: SopVersion) -> Sop:
     return sop.model_copy(update=update)
 
 
+def table4_records(session: Session, *, actor: User, project_id: int) -> list[SopChange]:
+    """The project's Table 4 as the SOP package's rows (for the XLSX export)."""
+    return [_as_change(r) for r in table4(session, actor=actor, project_id=project_id)]
+
+
+def _as_change(r: ChangeRecord) -> SopChange:
+    return SopChange(
+        process_id=r.process_code,
+        name=r.process_name,
+        version=r.number,
+        effective_on=r.effective_on,
+        summary=r.summary,
+        editor=r.editor,
+        reviewer=r.reviewer,
+        remarks=r.remarks,
+    )
+
+
 def _published_rows(session: Session, version: SopVersion) -> tuple[SopChange, ...]:
     """Table 4 rows of this SOP up to this version, as the document's revision history."""
     query = (
@@ -513,16 +531,4 @@ def _published_rows(session: Session, version: SopVersion) -> tuple[SopChange, .
         .where(SopVersion.document_id == version.document_id, ChangeRecord.version_id <= version.id)
         .order_by(ChangeRecord.id)
     )
-    return tuple(
-        SopChange(
-            process_id=r.process_code,
-            name=r.process_name,
-            version=r.number,
-            effective_on=r.effective_on,
-            summary=r.summary,
-            editor=r.editor,
-            reviewer=r.reviewer,
-            remarks=r.remarks,
-        )
-        for r in session.scalars(query)
-    )
+    return tuple(_as_change(r) for r in session.scalars(query))

@@ -29,6 +29,7 @@ from opexflow.workspace.sops import (
 from opexflow.workspace.users import User
 
 router = APIRouter(tags=["SOP"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -207,6 +208,30 @@ def create_sop(
 def read_table4(project_id: int, session: SessionDep, user: CurrentUser) -> list[ChangeRecord]:
     """Table 4 (流程优化记录表): every published version."""
     return flow.table4(session, actor=user, project_id=project_id)
+
+
+@router.get(
+    "/projects/{project_id}/table4.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def export_table4_xlsx(
+    project_id: int, session: SessionDep, user: CurrentUser, lang: Literal["zh", "en"] = "zh"
+) -> Response:
+    """Table 4 (流程优化记录表) as a workbook with the seed's columns."""
+    from urllib.parse import quote
+
+    from opexflow.sop.xlsx import table4_xlsx
+
+    data = table4_xlsx(flow.table4_records(session, actor=user, project_id=project_id), lang=lang)
+    name = quote(
+        f"{'表4_流程优化记录表' if lang == 'zh' else 'table4_version_record'}_{project_id}.xlsx"
+    )
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 @router.get("/sop-versions/{version_id}", response_model=VersionRead)
