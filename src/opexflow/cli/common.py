@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -158,3 +162,73 @@ def parse_types(items: list[str]) -> dict[str, Any]:
             )
         result[name] = typ
     return result
+
+
+@dataclass(frozen=True)
+class LogOptions:
+    """The column-mapping and reader options every command that reads a log takes."""
+
+    case: str | None = None
+    activity: str | None = None
+    timestamp: str | None = None
+    start: str | None = None
+    resource: str | None = None
+    department: str | None = None
+    tz: str | None = None
+    types: list[str] | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    data_dir: Path | None = None
+
+    def read(self, path: Path, progress: ProgressCallback) -> EventLog:
+        """Read (import once, then reuse) the log at ``path`` with these options."""
+        return read_log_file(
+            path, progress=progress, **{f.name: getattr(self, f.name) for f in fields(self)}
+        )
+
+
+_LOG_OPTIONS: tuple[tuple[str, Any], ...] = (
+    ("case", CaseOpt),
+    ("activity", ActivityOpt),
+    ("timestamp", TimestampOpt),
+    ("start", StartOpt),
+    ("resource", ResourceOpt),
+    ("department", DepartmentOpt),
+    ("tz", TzOpt),
+    ("types", TypeOpt),
+    ("encoding", EncodingOpt),
+    ("sheet", SheetOpt),
+    ("data_dir", DataDirOpt),
+)
+
+
+def with_log_options(command: F) -> F:
+    """Add the log options (--case, --activity, ... --data-dir) to ``command``.
+
+    The command declares one parameter ``log_options: LogOptions`` instead of
+    eleven; Typer sees the eleven options, the command gets them together.
+    """
+    signature = inspect.signature(command)
+    # The command module uses postponed annotations: resolve them (keeping
+    # Annotated's typer.Option metadata) in the command's own namespace.
+    hints = typing.get_type_hints(command, include_extras=True)
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values()
+        if p.name != "log_options"
+    ]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+        for name, annotation in _LOG_OPTIONS
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        options = LogOptions(**{name: kwargs.pop(name, None) for name, _ in _LOG_OPTIONS})
+        return command(*args, log_options=options, **kwargs)
+
+    parameters = [*own, *added]
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    # Typer also reads __annotations__: the resolved ones, for the parameters it sees.
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return cast(F, wrapper)

@@ -10,23 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from opexflow.cli._app import app
-from opexflow.cli.common import (
-    ActivityOpt,
-    CaseOpt,
-    DataDirOpt,
-    DepartmentOpt,
-    EncodingOpt,
-    JsonOpt,
-    ResourceOpt,
-    SheetOpt,
-    StartOpt,
-    TimestampOpt,
-    TypeOpt,
-    TzOpt,
-    errors,
-    progress_bar,
-    read_log_file,
-)
+from opexflow.cli.common import JsonOpt, LogOptions, errors, progress_bar, with_log_options
 
 if TYPE_CHECKING:
     from datetime import date
@@ -38,6 +22,7 @@ _CALENDARS = ("cn", "cn-weekdays", "weekdays")
 
 
 @app.command()
+@with_log_options
 def compare(
     log: Annotated[
         Path, typer.Argument(help="The log (before the change, or the one log with --group).")
@@ -85,17 +70,8 @@ def compare(
             "cn-weekdays (cn, Mon-Fri outside those years) or weekdays.",
         ),
     ] = "cn",
-    case: CaseOpt = None,
-    activity: ActivityOpt = None,
-    timestamp: TimestampOpt = None,
-    start: StartOpt = None,
-    resource: ResourceOpt = None,
-    department: DepartmentOpt = None,
-    tz: TzOpt = None,
-    types: TypeOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    data_dir: DataDirOpt = None,
+    *,
+    log_options: LogOptions,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare KPIs before/after a change (two logs) or of a group against the rest (--group).
@@ -114,21 +90,7 @@ def compare(
 
         def read(path: Path) -> Any:
             with progress_bar(not as_json) as progress:
-                return read_log_file(
-                    path,
-                    case=case,
-                    activity=activity,
-                    timestamp=timestamp,
-                    start=start,
-                    resource=resource,
-                    department=department,
-                    tz=tz,
-                    data_dir=data_dir,
-                    progress=progress,
-                    types=types,
-                    encoding=encoding,
-                    sheet=sheet,
-                )
+                return log_options.read(path, progress)
 
         from opexflow.pilot import compare_group, compare_logs
 

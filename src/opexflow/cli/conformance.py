@@ -10,23 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from opexflow.cli._app import app
-from opexflow.cli.common import (
-    ActivityOpt,
-    CaseOpt,
-    DataDirOpt,
-    DepartmentOpt,
-    EncodingOpt,
-    JsonOpt,
-    ResourceOpt,
-    SheetOpt,
-    StartOpt,
-    TimestampOpt,
-    TypeOpt,
-    TzOpt,
-    errors,
-    progress_bar,
-    read_log_file,
-)
+from opexflow.cli.common import JsonOpt, LogOptions, errors, progress_bar, with_log_options
 
 if TYPE_CHECKING:
     from opexflow.conformance import ConformanceResult
@@ -45,6 +29,7 @@ RulesOpt = Annotated[
 
 
 @app.command()
+@with_log_options
 def check(
     log: Annotated[Path, typer.Argument(help="Event log file or imported dataset directory.")],
     rules: RulesOpt,
@@ -57,17 +42,8 @@ def check(
             "(default: exit 0 whatever the result).",
         ),
     ] = False,
-    case: CaseOpt = None,
-    activity: ActivityOpt = None,
-    timestamp: TimestampOpt = None,
-    start: StartOpt = None,
-    resource: ResourceOpt = None,
-    department: DepartmentOpt = None,
-    tz: TzOpt = None,
-    types: TypeOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    data_dir: DataDirOpt = None,
+    *,
+    log_options: LogOptions,
     as_json: JsonOpt = False,
 ) -> None:
     """Check control points (rules) on every case: violations, rates and the violating cases.
@@ -84,21 +60,7 @@ def check(
 
         ruleset = load_rules(rules)
         with progress_bar(not as_json) as progress:
-            ev = read_log_file(
-                log,
-                case=case,
-                activity=activity,
-                timestamp=timestamp,
-                start=start,
-                resource=resource,
-                department=department,
-                tz=tz,
-                data_dir=data_dir,
-                progress=progress,
-                types=types,
-                encoding=encoding,
-                sheet=sheet,
-            )
+            ev = log_options.read(log, progress)
         result = check_conformance(ev, ruleset)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

@@ -11,57 +11,25 @@ import typer
 
 from opexflow.cli._app import app
 from opexflow.cli.common import (
-    ActivityOpt,
-    CaseOpt,
-    DataDirOpt,
-    DepartmentOpt,
-    EncodingOpt,
     JsonOpt,
-    ResourceOpt,
-    SheetOpt,
-    StartOpt,
-    TimestampOpt,
-    TypeOpt,
-    TzOpt,
+    LogOptions,
     errors,
     progress_bar,
-    read_log_file,
+    with_log_options,
 )
 
 
 @app.command("import")
+@with_log_options
 def import_cmd(
     log: Annotated[Path, typer.Argument(help="CSV, XLSX, XES (.xes/.xes.gz) or Parquet file.")],
-    case: CaseOpt = None,
-    activity: ActivityOpt = None,
-    timestamp: TimestampOpt = None,
-    start: StartOpt = None,
-    resource: ResourceOpt = None,
-    department: DepartmentOpt = None,
-    tz: TzOpt = None,
-    types: TypeOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    data_dir: DataDirOpt = None,
+    *,
+    log_options: LogOptions,
     as_json: JsonOpt = False,
 ) -> None:
     """Import an event log into the data directory and show its data-quality report."""
     with errors(as_json), progress_bar(not as_json) as progress:
-        ev = read_log_file(
-            log,
-            case=case,
-            activity=activity,
-            timestamp=timestamp,
-            start=start,
-            resource=resource,
-            department=department,
-            tz=tz,
-            data_dir=data_dir,
-            progress=progress,
-            types=types,
-            encoding=encoding,
-            sheet=sheet,
-        )
+        ev = log_options.read(log, progress)
     meta = ev.meta
     if as_json:
         out = {
@@ -89,6 +57,7 @@ def import_cmd(
 
 
 @app.command()
+@with_log_options
 def diagnose(
     log: Annotated[Path, typer.Argument(help="Event log file or imported dataset directory.")],
     sla: Annotated[
@@ -104,17 +73,8 @@ def diagnose(
             "--rules", help="Control points to check (rules file, see docs/conformance.md)."
         ),
     ] = None,
-    case: CaseOpt = None,
-    activity: ActivityOpt = None,
-    timestamp: TimestampOpt = None,
-    start: StartOpt = None,
-    resource: ResourceOpt = None,
-    department: DepartmentOpt = None,
-    tz: TzOpt = None,
-    types: TypeOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    data_dir: DataDirOpt = None,
+    *,
+    log_options: LogOptions,
     as_json: JsonOpt = False,
 ) -> None:
     """Diagnose a process: bottlenecks, rework, waits, handovers, variants, SLA, data quality."""
@@ -129,21 +89,7 @@ def diagnose(
 
             ruleset = load_rules(rules)
         with progress_bar(not as_json) as progress:
-            ev = read_log_file(
-                log,
-                case=case,
-                activity=activity,
-                timestamp=timestamp,
-                start=start,
-                resource=resource,
-                department=department,
-                tz=tz,
-                data_dir=data_dir,
-                progress=progress,
-                types=types,
-                encoding=encoding,
-                sheet=sheet,
-            )
+            ev = log_options.read(log, progress)
         from opexflow.analysis.diagnose import diagnose as run
 
         result = run(ev, sla=sla, rules=ruleset)

@@ -10,23 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from opexflow.cli._app import app
-from opexflow.cli.common import (
-    ActivityOpt,
-    CaseOpt,
-    DataDirOpt,
-    DepartmentOpt,
-    EncodingOpt,
-    JsonOpt,
-    ResourceOpt,
-    SheetOpt,
-    StartOpt,
-    TimestampOpt,
-    TypeOpt,
-    TzOpt,
-    errors,
-    progress_bar,
-    read_log_file,
-)
+from opexflow.cli.common import JsonOpt, LogOptions, errors, progress_bar, with_log_options
 
 if TYPE_CHECKING:
     from opexflow.logs.schema import EventLog
@@ -42,17 +26,13 @@ NoiseOpt = Annotated[
 TopOpt = Annotated[int, typer.Option("--top", help="Variants listed in the output.", min=0)]
 
 
-def _mapping(*values: Any) -> dict[str, Any]:
-    keys = ("case", "activity", "timestamp", "start", "resource", "department", "tz", "types")
-    return dict(zip((*keys, "encoding", "sheet", "data_dir"), values, strict=True))
-
-
-def _read(log: Path, opts: dict[str, Any], as_json: bool) -> EventLog:
+def _read(log: Path, options: LogOptions, as_json: bool) -> EventLog:
     with progress_bar(not as_json) as progress:
-        return read_log_file(log, progress=progress, **opts)
+        return options.read(log, progress)
 
 
 @app.command()
+@with_log_options
 def discover(
     log: Annotated[Path, typer.Argument(help="Event log file or imported dataset directory.")],
     noise: NoiseOpt = 0.2,
@@ -69,17 +49,8 @@ def discover(
             max=1.0,
         ),
     ] = None,
-    case: CaseOpt = None,
-    activity: ActivityOpt = None,
-    timestamp: TimestampOpt = None,
-    start: StartOpt = None,
-    resource: ResourceOpt = None,
-    department: DepartmentOpt = None,
-    tz: TzOpt = None,
-    types: TypeOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    data_dir: DataDirOpt = None,
+    *,
+    log_options: LogOptions,
     as_json: JsonOpt = False,
 ) -> None:
     """Discover the process model (Inductive Miner infrequent) with its fitness and precision.
@@ -88,11 +59,8 @@ def discover(
     writes BPMN 2.0 (lanes = departments) that opens in bpmn.io / Camunda Modeler;
     --map 0.8 adds the activities and edges that cover 80% of cases.
     """
-    opts = _mapping(
-        case, activity, timestamp, start, resource, department, tz, types, encoding, sheet, data_dir
-    )
     with errors(as_json):
-        ev = _read(log, opts, as_json)
+        ev = _read(log, log_options, as_json)
         from opexflow.models.api import discover as run
         from opexflow.models.api import model_quality
 
@@ -122,33 +90,22 @@ def discover(
 
 
 @app.command()
+@with_log_options
 def replay(
     log: Annotated[Path, typer.Argument(help="Event log file or imported dataset directory.")],
     model: Annotated[Path, typer.Option("--model", help="BPMN 2.0 file (.bpmn) to replay on.")],
     top: TopOpt = 10,
-    case: CaseOpt = None,
-    activity: ActivityOpt = None,
-    timestamp: TimestampOpt = None,
-    start: StartOpt = None,
-    resource: ResourceOpt = None,
-    department: DepartmentOpt = None,
-    tz: TzOpt = None,
-    types: TypeOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    data_dir: DataDirOpt = None,
+    *,
+    log_options: LogOptions,
     as_json: JsonOpt = False,
 ) -> None:
     """Replay a log on a BPMN model: fitness overall and per variant, precision, and
     the skipped and inserted activities ranked by cases."""
-    opts = _mapping(
-        case, activity, timestamp, start, resource, department, tz, types, encoding, sheet, data_dir
-    )
     with errors(as_json):
         from opexflow.models.api import model_from, model_quality
 
         m = model_from(model)
-        ev = _read(log, opts, as_json)
+        ev = _read(log, log_options, as_json)
         q = model_quality(ev, m)
     if as_json:
         out = {"log": ev.name, "model": str(model), **_model_dict(m), **q.to_dict(top=top)}
