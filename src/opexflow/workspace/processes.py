@@ -118,21 +118,13 @@ def attach_log(
         cases=meta.cases,
         events=meta.events,
         activities=meta.activities,
-        first_event=_utc(meta.start),
-        last_event=_utc(meta.end),
+        first_event=meta.start,
+        last_event=meta.end,
         diagnosis=diagnosis.to_dict() if diagnosis is not None else None,
         diagnosed_at=utcnow() if diagnosis is not None else None,
         uploaded_by=actor.id if actor else None,
     )
     return changes.add(session, record, actor=actor)
-
-
-def _utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
 
 
 def get_log(session: Session, log_id: int) -> EventLogRecord:

@@ -22,7 +22,7 @@ from opexflow.sop.model import Sop
 from opexflow.sop.versioning import bump, content_hash
 from opexflow.workspace import changes
 from opexflow.workspace.access import Action, project_role, require
-from opexflow.workspace.base import local_today, utcnow
+from opexflow.workspace.base import utcnow
 from opexflow.workspace.metrics import list_metrics
 from opexflow.workspace.processes import get_process
 from opexflow.workspace.projects import get_project
@@ -442,10 +442,6 @@ def table4(session: Session, *, actor: User, project_id: int) -> list[ChangeReco
         select(ChangeRecord).where(ChangeRecord.project_id == project_id).order_by(ChangeRecord.id)
     )
     return list(session.scalars(query))
-
-
-def today() -> date:
-    return local_today()
 
 
 def version_for_process(session: Session, code: str, number: str | None = None) -> SopVersion:

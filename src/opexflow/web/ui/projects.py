@@ -13,6 +13,7 @@ from opexflow.web.deps import AuthDep, SessionDep
 from opexflow.web.ui.pages import redirect, render
 from opexflow.workspace import audit
 from opexflow.workspace.access import ProjectRole, project_role
+from opexflow.workspace.base import local_today
 from opexflow.workspace.gates import move_phase
 from opexflow.workspace.phases import PHASE_NAMES, TIME_BOXES, Phase, Trigger
 from opexflow.workspace.processes import list_processes
@@ -38,7 +39,7 @@ def projects_page(request: Request, session: SessionDep, auth: AuthDep) -> Respo
         processes=processes,
         can_create=auth.user.role in (Role.admin, Role.leader),
         triggers=list(Trigger),
-        today=date.today().isoformat(),  # noqa: DTZ011 - a form default only
+        today=local_today().isoformat(),
     )
 
 

@@ -17,6 +17,7 @@ from opexflow.web.i18n import request_lang
 from opexflow.web.ui.pages import redirect, render
 from opexflow.web.ui.projects import project_context
 from opexflow.workspace import sop_workflow as flow
+from opexflow.workspace.base import local_today
 from opexflow.workspace.processes import logs_of
 from opexflow.workspace.projects import members
 from opexflow.workspace.sops import (
@@ -124,7 +125,7 @@ def sop_page(
         content_json=json.dumps(version.content, ensure_ascii=False, indent=2),
         editable=version.status is SopStatus.draft and bool(ctx["can_edit"]),
         name_of=lambda user_id: get_user(session, user_id).display_name,
-        today=date.today().isoformat(),  # noqa: DTZ011 - a form default only
+        today=local_today().isoformat(),
         page="sop",
     )
 
