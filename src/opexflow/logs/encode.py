@@ -45,35 +45,37 @@ def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
     The k-th start of an activity in a case pairs with its k-th complete (both in
     time order). Unpaired starts stay as events; events of other transitions stay
     as they are. Returns the number of unpaired starts. Works on table ``ev``.
+
+    The pairs are found on narrow rows (position, case, activity, time) and the
+    full rows are written once, joined to them by position: a window or a join
+    carries every column of its rows, and attributes would make them slower.
     """
     has = con.execute(f"SELECT count(*) FROM ev WHERE {LIFECYCLE} = 'start'").fetchone()
     if not has or not has[0]:
         return 0
-    others = [c for c in columns if c != START_TIMESTAMP]  # includes __pos
-    sel = ", ".join(f"c.{quote(c)}" for c in others)
-    plain = ", ".join(quote(c) for c in others)
+    others = ", ".join(f"e.{quote(c)}" for c in columns if c != START_TIMESTAMP)  # with __pos
     con.execute(
         f"""
-        CREATE TABLE ev_num AS SELECT *, row_number() OVER (
-            PARTITION BY {CASE_ID}, {ACTIVITY}, {LIFECYCLE} ORDER BY {TIMESTAMP}, __pos) AS k
-        FROM ev;
+        CREATE TABLE lc_num AS
+        SELECT __pos, {CASE_ID}, {ACTIVITY}, {TIMESTAMP}, {LIFECYCLE} = 'start' AS is_start,
+               row_number() OVER (PARTITION BY {CASE_ID}, {ACTIVITY}, {LIFECYCLE}
+                                  ORDER BY {TIMESTAMP}, __pos) AS k
+          FROM ev WHERE {LIFECYCLE} IN ('start', 'complete');
+        CREATE TABLE lc_pairs AS
+        SELECT c.__pos AS complete_pos, s.__pos AS start_pos, s.{TIMESTAMP} AS start_ts
+          FROM lc_num c JOIN lc_num s USING ({CASE_ID}, {ACTIVITY}, k)
+         WHERE NOT c.is_start AND s.is_start;
         CREATE TABLE ev2 AS
-        SELECT {sel}, s.{TIMESTAMP} AS {START_TIMESTAMP}
-          FROM (SELECT * FROM ev_num WHERE {LIFECYCLE} = 'complete') c
-          LEFT JOIN (SELECT * FROM ev_num WHERE {LIFECYCLE} = 'start') s
-            USING ({CASE_ID}, {ACTIVITY}, k)
-        UNION ALL BY NAME
-        SELECT {plain}, NULL::TIMESTAMPTZ AS {START_TIMESTAMP}
-          FROM ev_num s WHERE {LIFECYCLE} NOT IN ('start', 'complete') OR {LIFECYCLE} IS NULL
-             OR ({LIFECYCLE} = 'start' AND NOT EXISTS (
-                SELECT 1 FROM ev_num c WHERE c.{LIFECYCLE} = 'complete' AND c.{CASE_ID} = s.{CASE_ID}
-                   AND c.{ACTIVITY} = s.{ACTIVITY} AND c.k = s.k));
-        DROP VIEW ev; DROP TABLE ev_num; CREATE VIEW ev AS SELECT * FROM ev2;
+        SELECT {others}, p.start_ts AS {START_TIMESTAMP}
+          FROM ev e LEFT JOIN lc_pairs p ON p.complete_pos = e.__pos
+               ANTI JOIN lc_pairs d ON d.start_pos = e.__pos;
+        DROP VIEW ev; CREATE VIEW ev AS SELECT * FROM ev2;
         """
     )
     row = con.execute(
-        f"SELECT count(*) FROM ev WHERE {LIFECYCLE} = 'start' AND {START_TIMESTAMP} IS NULL"
+        "SELECT count(*) FILTER (WHERE is_start) - (SELECT count(*) FROM lc_pairs) FROM lc_num"
     ).fetchone()
+    con.execute("DROP TABLE lc_num; DROP TABLE lc_pairs")
     return int(row[0]) if row else 0
 
 

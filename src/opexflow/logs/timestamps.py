@@ -104,7 +104,10 @@ def detect_format(con: duckdb.DuckDBPyConnection, sample: list[str]) -> Timestam
     if all(_EPOCH.match(v) for v in values):
         biggest = max(float(v) for v in values)
         return TimestampFormat("epoch_ms" if biggest > 1e11 else "epoch_s")
-    counts = _count_parses(con, values)
+    literal = "[" + ", ".join(_sql_str(v) for v in values) + "]::VARCHAR[]"
+    if _count(con, literal, ["count(try_cast(trim(v) AS TIMESTAMPTZ))"])[0] == len(values):
+        return TimestampFormat("iso")  # no format parses more, and ties go to ISO
+    counts = _count_parses(con, literal)
     best = max(counts.values(), default=0)
     if best == 0:
         return None
@@ -118,16 +121,20 @@ def detect_format(con: duckdb.DuckDBPyConnection, sample: list[str]) -> Timestam
     return TimestampFormat("strptime", tuple(ranked))
 
 
-def _count_parses(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, int]:
+def _count_parses(con: duckdb.DuckDBPyConnection, literal: str) -> dict[str, int]:
     exprs = ["count(try_cast(trim(v) AS TIMESTAMPTZ)) AS iso"] + [
         f"count(try_strptime(trim(v), {_sql_str(f)})) AS f{i}"
         for i, f in enumerate(STRPTIME_FORMATS)
     ]
-    # The sample goes in as a SQL literal: a Python list parameter or from_arrow makes
-    # DuckDB import pandas, 0.2 s of every command's start-up.
-    literal = "[" + ", ".join(_sql_str(v) for v in values) + "]::VARCHAR[]"
-    row = con.execute(f"SELECT {', '.join(exprs)} FROM (SELECT unnest({literal}) AS v)").fetchone()
-    assert row is not None
+    row = _count(con, literal, exprs)
     result = {"iso": int(row[0])}
     result.update({f: int(c) for f, c in zip(STRPTIME_FORMATS, row[1:], strict=True)})
     return result
+
+
+def _count(con: duckdb.DuckDBPyConnection, literal: str, exprs: list[str]) -> tuple[int, ...]:
+    # The sample goes in as a SQL literal: a Python list parameter or from_arrow makes
+    # DuckDB import pandas, 0.2 s of every command's start-up.
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM (SELECT unnest({literal}) AS v)").fetchone()
+    assert row is not None
+    return tuple(int(c) for c in row)
