@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from opexflow.models import discovery
-from opexflow.models.cuts import graph_of
-from opexflow.models.discovery import fall_through, mine
+from opexflow.models.discovery import Step, fall_through, mine
 from opexflow.models.tree import TAU, Leaf, Node, Operator
+from opexflow.models.varlog import Graph, VariantLog
+
+
+def _log(variants: dict[tuple[str, ...], int]) -> VariantLog:
+    return VariantLog.from_variants(variants)
+
+
+def _dicts(step: Step | None) -> tuple[Operator, list[dict[tuple[str, ...], int]]] | None:
+    """A step with its sub-logs as ``{activities: cases}``, for comparing."""
+    if step is None:
+        return None
+    op, logs = step
+    return op, [sub.to_dict() for sub in logs]
 
 
 def test_base_cases() -> None:
@@ -52,46 +64,50 @@ def test_noise_filter_removes_a_rare_back_edge() -> None:
 
 
 def test_filter_graph_keeps_strong_edges_and_starts() -> None:
-    from opexflow.models.cuts import Graph
-
-    g = Graph({("a", "b"): 10, ("a", "c"): 1}, {"a": 10, "c": 1}, {"b": 10, "c": 1})
+    a, b, c = 0, 1, 2
+    g = Graph({(a, b): 10, (a, c): 1}, {a: 10, c: 1}, {b: 10, c: 1})
     f = discovery.filter_graph(g, 0.2)
-    assert f.edges == {("a", "b"): 10}
-    assert f.start == {"a": 10}
+    assert f.edges == {(a, b): 10}
+    assert f.start == {a: 10}
     assert f.end == g.end
 
 
 def test_fall_through_activity_once_per_trace() -> None:
-    op, logs = fall_through({("a", "x", "a"): 1, ("x", "a"): 1})
-    assert op is Operator.AND
-    assert logs == [{("x",): 2}, {("a", "a"): 1, ("a",): 1}]
+    step = fall_through(_log({("a", "x", "a"): 1, ("x", "a"): 1}))
+    assert _dicts(step) == (Operator.AND, [{("x",): 2}, {("a", "a"): 1, ("a",): 1}])
 
 
 def test_fall_through_activity_concurrent() -> None:
     # No activity once in every trace; without a (first by name) b and c interleave.
-    log = {("a", "c", "b", "c"): 1, ("a", "a", "b", "b"): 1}
+    log = _log({("a", "c", "b", "c"): 1, ("a", "a", "b", "b"): 1})
     assert discovery._activity_once_per_trace(log) is None
-    op, logs = fall_through(log)
-    assert op is Operator.AND
-    assert logs == [{("a",): 1, ("a", "a"): 1}, {("c", "b", "c"): 1, ("b", "b"): 1}]
+    assert _dicts(fall_through(log)) == (
+        Operator.AND,
+        [{("a",): 1, ("a", "a"): 1}, {("c", "b", "c"): 1, ("b", "b"): 1}],
+    )
 
 
 def test_fall_through_strict_tau_loop() -> None:
-    assert fall_through({("a", "b", "a", "b"): 1}) == (Operator.LOOP, [{("a", "b"): 2}, {}])
+    step = fall_through(_log({("a", "b", "a", "b"): 1}))
+    assert _dicts(step) == (Operator.LOOP, [{("a", "b"): 2}, {}])
 
 
 def test_fall_through_tau_loop() -> None:
     # a restarts after b, which is not an end activity: only the non-strict split applies.
-    log = {("a", "b", "a", "c"): 1}
-    g = graph_of(log)
+    log = _log({("a", "b", "a", "c"): 1})
+    g = log.graph()
     assert discovery._strict_tau_loop(log, g) is None
-    assert discovery._tau_loop(log, g) == (Operator.LOOP, [{("a", "b"): 1, ("a", "c"): 1}, {}])
+    assert _dicts(discovery._tau_loop(log, g)) == (
+        Operator.LOOP,
+        [{("a", "b"): 1, ("a", "c"): 1}, {}],
+    )
 
 
 def test_fall_through_flower() -> None:
-    op, logs = discovery._flower({("b", "a"): 1})
-    assert op is Operator.LOOP
-    assert logs == [{}, {("a",): 1, ("b",): 1}]
+    assert _dicts(discovery._flower(_log({("b", "a"): 1}))) == (
+        Operator.LOOP,
+        [{}, {("a",): 1, ("b",): 1}],
+    )
     assert mine({}) == TAU
     flower = Node(Operator.LOOP, (TAU, Node(Operator.XOR, (Leaf("a"), Leaf("b")))))
     assert str(flower) == "*( tau, X( 'a', 'b' ) )"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import ibis
@@ -29,19 +29,36 @@ _NEXT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class LogTables:
     """Events and cases of a log after its filters, plus the engine that runs them.
 
     ``clean`` is True when no event-level filter applied: then ``cases.variant_idx``
     is the stored variant; otherwise ``cases`` has a ``trace`` list column instead.
+    ``kept`` are the events the filters keep with their stored columns: positions,
+    successors and flags as at import (``events`` has them recomputed), so
+    ``(case_idx, event_idx)`` still orders them. ``events`` and ``cases`` are built
+    on first use: recomputing them is a large expression, and a query that reads
+    only ``kept`` should not pay for it.
     """
 
-    log: EventLog
-    engine: Engine
-    events: ir.Table
-    cases: ir.Table
-    clean: bool
+    def __init__(
+        self, log: EventLog, engine: Engine, kept: ir.Table, kept_cases: ir.Table, *, clean: bool
+    ) -> None:
+        self.log = log
+        self.engine = engine
+        self.kept = kept
+        self.clean = clean
+        self._kept_cases = kept_cases
+
+    @cached_property
+    def events(self) -> ir.Table:
+        return self.kept if self.clean else _resequence(self.kept)
+
+    @cached_property
+    def cases(self) -> ir.Table:
+        if self.clean:
+            return self._kept_cases
+        return _cases_from_events(self.events, self._kept_cases)
 
     def activity_names(self) -> ir.Table:
         return self.engine.parquet(self.log.activities_path).select("activity_idx", "activity")
@@ -64,10 +81,7 @@ def log_tables(log: EventLog, engine: Engine | None = None) -> LogTables:
             keep = _case_set(f, log, eng, events, cases)
             cases = cases.filter(cases.case_idx.isin(keep.case_idx))
             events = events.filter(events.case_idx.isin(keep.case_idx))
-    if not clean:
-        events = _resequence(events)
-        cases = _cases_from_events(events, cases)
-    return LogTables(log, eng, events, cases, clean)
+    return LogTables(log, eng, events, cases, clean=clean)
 
 
 def _event_predicate(f: Filter, events: ir.Table) -> ir.BooleanValue:

@@ -6,10 +6,16 @@ for lanes, activity × department counts) and works on them in Python.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from opexflow.errors import InputError
 from opexflow.models.bpmn import BpmnModel, bpmn_to_net, tree_to_bpmn
@@ -20,6 +26,7 @@ from opexflow.models.precision import etc_precision
 from opexflow.models.replay import Replay, replay_variants
 from opexflow.models.tokens import CompiledNet
 from opexflow.models.tree import ProcessTree
+from opexflow.models.varlog import VariantLog
 
 if TYPE_CHECKING:
     from opexflow.analysis.engine import Engine
@@ -91,24 +98,60 @@ def log_variants(log: EventLog, *, engine: Engine | None = None) -> Variants:
     The same variants as :func:`opexflow.variants`, without the duration
     statistics that discovery and replay do not need.
     """
+    return list(variant_log(log, engine=engine).to_dict().items())
+
+
+def variant_log(log: EventLog, *, engine: Engine | None = None) -> VariantLog:
+    """The variants of ``log`` with their cases as flat arrays (one engine query).
+
+    Unfiltered, they are the stored variants; with case filters, the stored
+    variants of the cases kept, counted; with event filters, the traces of the
+    events kept (read in stored order, a few integer columns), grouped here.
+    """
     from opexflow.analysis.tables import log_tables
 
     t = log_tables(log, engine)
-    key = "variant_idx" if t.clean else "trace"
-    grouped = t.cases.group_by(key).aggregate(cases=t.cases.count())
-    if t.clean:
-        stored = t.stored_variants().select("variant_idx", "activities")
-        table = t.engine.to_arrow(grouped.join(stored, "variant_idx")).to_pydict()
-        return [
-            (tuple(a), int(n)) for a, n in zip(table["activities"], table["cases"], strict=True)
-        ]
-    names = t.engine.to_arrow(t.activity_names()).to_pydict()
-    lookup = dict(zip(names["activity_idx"], names["activity"], strict=True))
-    table = t.engine.to_arrow(grouped).to_pydict()
-    return [
-        (tuple(lookup[i] for i in trace), int(n))
-        for trace, n in zip(table["trace"], table["cases"], strict=True)
-    ]
+    names = t.engine.to_arrow(t.activity_names()).sort_by("activity_idx")
+    acts = names.column("activity").to_pylist()
+    if not t.clean:
+        return _grouped_traces(acts, t.engine.to_arrow(t.kept.select(*_TRACE_COLUMNS)))
+    stored = t.stored_variants()
+    if log.filters:
+        grouped = t.cases.group_by("variant_idx").aggregate(n=t.cases.count())
+        table = t.engine.to_arrow(grouped.join(stored, "variant_idx").select("n", "activity_idxs"))
+    else:
+        table = t.engine.to_arrow(stored.select("activity_idxs", n=stored.cases))
+    lists = table.column("activity_idxs").combine_chunks()
+    return VariantLog.from_codes(
+        acts,
+        lists.flatten().to_numpy().astype(np.int64),
+        pc.list_value_length(lists).to_numpy().astype(np.int64),
+        table.column("n").to_numpy().astype(np.int64),
+    )
+
+
+_TRACE_COLUMNS = ("case_idx", "event_idx", "activity_idx")
+
+
+def _grouped_traces(names: list[str], events: pa.Table) -> VariantLog:
+    """Variants from ``(case_idx, event_idx, activity_idx)`` rows: equal traces merged."""
+    case, pos, code = (events.column(c).to_numpy() for c in _TRACE_COLUMNS)
+    if (
+        len(case) > 1
+        and not ((np.diff(case) > 0) | ((np.diff(case) == 0) & (np.diff(pos) > 0))).all()
+    ):
+        order = np.lexsort((pos, case))
+        case, code = case[order], code[order]
+    cut = np.flatnonzero(case[1:] != case[:-1]) + 1
+    codes = code.tolist()
+    bounds = zip([0, *cut.tolist()], [*cut.tolist(), len(codes)], strict=True)
+    variants = Counter(tuple(codes[a:b]) for a, b in bounds) if codes else Counter()
+    return VariantLog.from_codes(
+        names,
+        np.fromiter(itertools.chain.from_iterable(variants), dtype=np.int64),
+        np.fromiter(map(len, variants), dtype=np.int64, count=len(variants)),
+        np.fromiter(variants.values(), dtype=np.int64, count=len(variants)),
+    )
 
 
 def discover(log: EventLog, *, noise: float = 0.2, engine: Engine | None = None) -> Model:
@@ -126,8 +169,7 @@ def discover(log: EventLog, *, noise: float = 0.2, engine: Engine | None = None)
     """
     if not 0.0 <= noise <= 1.0:
         raise InputError(f"noise={noise}: 噪声阈值应在 0 到 1 之间 / use a value from 0 to 1")
-    variants = log_variants(log, engine=engine)
-    tree = mine(dict(variants), noise=noise)
+    tree = mine(variant_log(log, engine=engine), noise=noise)
     lanes = activity_departments(log, engine=engine)
     return Model(tree_to_net(tree), tree_to_bpmn(tree, lanes=lanes, name=log.name), tree, noise)
 
@@ -137,10 +179,10 @@ def activity_departments(log: EventLog, *, engine: Engine | None = None) -> dict
     department column). Ties go to the department first by name."""
     from opexflow.analysis.tables import log_tables
 
-    t = log_tables(log, engine)
-    ev = t.events
-    if "department" not in ev.columns:
+    if not log.meta.has_department:
         return {}
+    t = log_tables(log, engine)
+    ev = t.kept
     done = ev.filter(ev.department.notnull())
     counts = done.group_by(["activity", "department"]).aggregate(n=done.count())
     rows = t.engine.to_arrow(counts).to_pylist()

@@ -1,9 +1,10 @@
 """The four cuts of the Inductive Miner and how each splits a log.
 
-A log here is a variant log: distinct activity sequences with their number of
-cases. Cut *detection* reads only the directly-follows graph; *projection*
-splits each variant once, so the cost follows the number of variants, never
-the number of events.
+A log here is a :class:`~opexflow.models.varlog.VariantLog`: the variants'
+activity codes as flat arrays, each variant weighted by its cases. Cut
+*detection* reads only the directly-follows graph (codes are in name order, so
+sorting codes sorts names); *projection* splits every variant at once with
+array operations, never per event or per case in Python.
 
 References: S.J.J. Leemans, *Robust Process Mining with Guarantees* (2017),
 ch. 6 (cuts) and p. 233 (strict sequence cut).
@@ -11,90 +12,64 @@ ch. 6 (cuts) and p. 233 (strict sequence cut).
 
 from __future__ import annotations
 
-import itertools
-from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from itertools import repeat
 
-Trace = tuple[str, ...]
-VariantLog = dict[Trace, int]
-Groups = list[set[str]]
+import numpy as np
 
+from opexflow.models.varlog import Graph, Ints, VariantLog, lookup
 
-@dataclass(slots=True)
-class Graph:
-    """A directly-follows graph with start and end counts."""
-
-    edges: dict[tuple[str, str], int] = field(default_factory=dict)
-    start: dict[str, int] = field(default_factory=dict)
-    end: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def vertices(self) -> set[str]:
-        out = set(self.start) | set(self.end)
-        for a, b in self.edges:
-            out.add(a)
-            out.add(b)
-        return out
+Groups = list[set[int]]
 
 
-def graph_of(log: VariantLog) -> Graph:
-    """The directly-follows graph of a variant log (each variant counted by its cases)."""
-    edges: Counter[tuple[str, str]] = Counter()
-    start: Counter[str] = Counter()
-    end: Counter[str] = Counter()
-    ones = [t for t, n in log.items() if n == 1 and t]
-    # Variants of one case (most of them in real logs) are counted in C loops.
-    edges.update(itertools.chain.from_iterable(map(itertools.pairwise, ones)))
-    start.update(t[0] for t in ones)
-    end.update(t[-1] for t in ones)
-    for trace, n in log.items():
-        if n == 1 or not trace:
-            continue
-        start[trace[0]] += n
-        end[trace[-1]] += n
-        for pair in itertools.pairwise(trace):
-            edges[pair] += n
-    return Graph(dict(edges), dict(start), dict(end))
+def _members(mask: int, verts: list[int]) -> set[int]:
+    out = set()
+    while mask:
+        low = mask & -mask
+        out.add(verts[low.bit_length() - 1])
+        mask ^= low
+    return out
 
 
-def _components(nodes: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[set[str]]:
-    parent = {n: n for n in nodes}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, set[str]] = {}
-    for n in sorted(parent):
-        groups.setdefault(find(n), set()).add(n)
-    return list(groups.values())
-
-
-def _successors(g: Graph) -> dict[str, set[str]]:
-    """Activities reachable from each activity by one or more edges."""
-    out: dict[str, set[str]] = {v: set() for v in g.vertices}
-    for a, b in g.edges:
-        out[a].add(b)
-    reach: dict[str, set[str]] = {}
-    for v in out:
-        seen: set[str] = set()
-        stack = list(out[v])
-        while stack:
-            x = stack.pop()
-            if x not in seen:
-                seen.add(x)
-                stack.extend(out[x] - seen)
-        reach[v] = seen
+def _closure(direct: list[int]) -> list[int]:
+    """Reachability by one or more steps (Warshall, on bitmasks)."""
+    reach = list(direct)
+    for k, rk in enumerate(reach):
+        bit = 1 << k
+        rk = reach[k]
+        for i, ri in enumerate(reach):
+            if ri & bit:
+                reach[i] = ri | rk
     return reach
+
+
+def _components(adj: list[int]) -> list[int]:
+    """Connected components of a symmetric adjacency, as bitmasks, by smallest member."""
+    comps = []
+    left = (1 << len(adj)) - 1
+    while left:
+        comp = frontier = left & -left
+        while frontier:
+            grown = 0
+            while frontier:
+                low = frontier & -frontier
+                grown |= adj[low.bit_length() - 1]
+                frontier ^= low
+            frontier = grown & ~comp
+            comp |= frontier
+        comps.append(comp)
+        left &= ~comp
+    return comps
+
+
+def _plain_components(nodes: Iterable[int], pairs: Iterable[tuple[int, int]]) -> list[set[int]]:
+    """Connected components of ``nodes`` joined by ``pairs``, by smallest member."""
+    verts = sorted(nodes)
+    at = {v: i for i, v in enumerate(verts)}
+    adj = [0] * len(verts)
+    for a, b in pairs:
+        adj[at[a]] |= 1 << at[b]
+        adj[at[b]] |= 1 << at[a]
+    return [_members(c, verts) for c in _components(adj)]
 
 
 # -- detection -----------------------------------------------------------------
@@ -102,35 +77,32 @@ def _successors(g: Graph) -> dict[str, set[str]]:
 
 def xor_cut(g: Graph) -> Groups | None:
     """Exclusive choice: the connected components of the undirected graph."""
-    comps = _components(g.vertices, g.edges)
+    verts, out, inn = g.adjacency()
+    comps = _components([o | i for o, i in zip(out, inn, strict=True)])
     if len(comps) <= 1:
         return None
-    return sorted(comps, key=lambda c: sorted(c))
+    return [_members(c, verts) for c in comps]
 
 
 def sequence_cut(g: Graph) -> Groups | None:
     """Sequence (strict variant): groups that reach each other only one way, in order."""
-    verts = g.vertices
+    verts, out, inn = g.adjacency()
     if not verts:
         return None
-    succ = _successors(g)
-    pred: dict[str, set[str]] = {v: set() for v in verts}
-    for a, reach in succ.items():
-        for b in reach:
-            pred[b].add(a)
-    ordered = sorted(verts)
-    pairs = [
-        (a, b)
-        for i, a in enumerate(ordered)
-        for b in ordered[i + 1 :]
-        if (b in succ[a]) == (a in succ[b])
-    ]
-    groups = _components(verts, pairs)
-    if len(groups) <= 1:
-        return None
+    succ, pred = _closure(out), _closure(inn)
     n = len(verts)
-    groups.sort(key=lambda grp: len(pred[min(grp)]) + n - len(succ[min(grp)]))
-    return _strict(groups, g)
+    full = (1 << n) - 1
+    # a and b go together when each reaches the other, or neither does.
+    same = [full & ~(s ^ p) & ~(1 << i) for i, (s, p) in enumerate(zip(succ, pred, strict=True))]
+    comps = _components(same)
+    if len(comps) <= 1:
+        return None
+
+    def rank(comp: int) -> int:
+        first = (comp & -comp).bit_length() - 1
+        return pred[first].bit_count() + n - succ[first].bit_count()
+
+    return _strict([_members(c, verts) for c in sorted(comps, key=rank)], g)
 
 
 def _strict(groups: Groups, g: Graph) -> Groups:
@@ -159,7 +131,7 @@ def _strict(groups: Groups, g: Graph) -> Groups:
     return [grp for grp in groups if grp]
 
 
-def _skippable(p: int, groups: Groups, g: Graph, start: set[str], end: set[str]) -> bool:
+def _skippable(p: int, groups: Groups, g: Graph, start: set[int], end: set[int]) -> bool:
     before = set().union(*groups[:p]) if p else set()
     after = set().union(*groups[p + 1 :])
     if any(a in before and b in after for a, b in g.edges):
@@ -169,16 +141,13 @@ def _skippable(p: int, groups: Groups, g: Graph, start: set[str], end: set[str])
 
 def and_cut(g: Graph) -> Groups | None:
     """Parallel: groups fully connected both ways, each with a start and an end activity."""
-    verts = sorted(g.vertices)
+    verts, out, inn = g.adjacency()
     if not verts:
         return None
-    pairs = [
-        (a, b)
-        for i, a in enumerate(verts)
-        for b in verts[i + 1 :]
-        if (a, b) not in g.edges or (b, a) not in g.edges
-    ]
-    groups = _components(verts, pairs)
+    full = (1 << len(verts)) - 1
+    # a and b are split apart unless each directly follows the other.
+    apart = [full & ~(o & i) & ~(1 << k) for k, (o, i) in enumerate(zip(out, inn, strict=True))]
+    groups = [_members(c, verts) for c in _components(apart)]
     groups.sort(key=len)
     start, end = set(g.start), set(g.end)
     i = 0
@@ -199,7 +168,7 @@ def loop_cut(g: Graph) -> Groups | None:
     do = start | end
     inner = [e for e in g.edges if not (set(e) & do)]
     rest = g.vertices - do
-    redo = _components(rest, inner)
+    redo = _plain_components(rest, inner)
     for grp in redo:
         if _belongs_to_do(grp, g, start, end):
             do |= grp
@@ -208,7 +177,7 @@ def loop_cut(g: Graph) -> Groups | None:
     return [do, redo_all] if redo_all else None
 
 
-def _belongs_to_do(grp: set[str], g: Graph, start: set[str], end: set[str]) -> bool:
+def _belongs_to_do(grp: set[int], g: Graph, start: set[int], end: set[int]) -> bool:
     for a, b in g.edges:
         if a in start - end and b in grp:  # reached from a start that is not an end
             return True
@@ -226,88 +195,66 @@ def _belongs_to_do(grp: set[str], g: Graph, start: set[str], end: set[str]) -> b
 
 def project_xor(log: VariantLog, groups: Groups) -> list[VariantLog]:
     """Each variant goes to the group holding most of its events (ties: the later group)."""
-    logs: list[Counter[Trace]] = [Counter() for _ in groups]
-    where = {a: i for i, grp in enumerate(groups) for a in grp}
     k = len(groups)
-    for trace, n in log.items():
-        owners = set(map(where.get, trace, repeat(-1)))
-        if len(owners) == 1 and -1 not in owners:
-            # The whole variant lies in one group.
-            (only,) = owners
-            logs[only][trace] += n
-            continue
-        counts = [0] * k
-        for a in trace:
-            i = where.get(a)
-            if i is not None:
-                counts[i] += 1
-        best = max(range(k), key=lambda i: (counts[i], i))
-        logs[best][tuple(a for a in trace if where.get(a) == best)] += n
-    return [dict(x) for x in logs]
+    g = lookup(len(log.names), groups)[log.codes]
+    inside = g >= 0
+    per = np.bincount(log.trace[inside] * k + g[inside], minlength=log.n_traces * k)
+    best = k - 1 - np.argmax(per.reshape(log.n_traces, k)[:, ::-1], axis=1)
+    return [log.select(best == i, g == i) for i in range(k)]
 
 
 def project_sequence(log: VariantLog, groups: Groups) -> list[VariantLog]:
     """Split each variant where the fewest events fall outside their group.
 
-    For group ``i`` the split point minimises (events of later groups or of no
-    group) - (events of group ``i``) over the prefix, counted from the previous
-    split point; events of earlier groups count zero.
+    A variant whose events follow the groups' order (and all lie in a group)
+    splits between the groups' runs. Any other one is split group by group: for
+    group ``i`` the split point minimises (events of later groups or of no group)
+    - (events of group ``i``) over the prefix from the previous split point,
+    events of earlier groups counting zero; the first minimum wins.
     """
-    logs: list[dict[Trace, int]] = [{} for _ in groups]
-    where = {a: i for i, grp in enumerate(groups) for a in grp}
-    k = len(groups)
-    for trace, n in log.items():
-        gi = list(map(where.get, trace, repeat(-1)))
-        if gi == sorted(gi) and (not gi or gi[0] >= 0):
-            # In order: each group's events form one run, and that run is its part.
-            pos = 0
-            for i in range(k):
-                end = bisect_right(gi, i, pos)
-                sub = trace[pos:end]
-                logs[i][sub] = logs[i].get(sub, 0) + n
-                pos = end
-            continue
-        left = [0] * k
-        for g in gi:
-            if g >= 0:
-                left[g] += 1
-        split = 0
-        for i in range(k):
-            cut = _split_point(gi, i, split, left[i])
-            sub = tuple(trace[x] for x in range(split, cut) if gi[x] == i)
-            for x in range(split, cut):
-                if gi[x] >= 0:
-                    left[gi[x]] -= 1
-            logs[i][sub] = logs[i].get(sub, 0) + n
-            split = cut
-    return logs
+    g = lookup(len(log.names), groups)[log.codes]
+    first, _ = log.bounds()
+    disorder = np.zeros(log.n_traces, dtype=np.bool_)
+    disorder[log.trace[1:][(g[1:] < g[:-1]) & ~first[1:]]] = True
+    disorder[log.trace[g < 0]] = True
+    if disorder.any():
+        g = g.copy()
+        mixed = disorder[log.trace]
+        g[mixed] = _assign_by_cost(g[mixed], log.trace[mixed], len(groups))
+    return [log.keep_events(g == i) for i in range(len(groups))]
 
 
-def _split_point(gi: list[int], i: int, start: int, remaining: int) -> int:
-    # Once every event of group i has been passed the cost can only grow: stop.
-    best_cost, best_at, cost, j = 0, start, 0, start
-    while remaining:
-        g = gi[j]
-        j += 1
-        if g == i:
-            cost -= 1
-            remaining -= 1
-            if cost < best_cost:
-                best_cost, best_at = cost, j
-        elif g > i or g < 0:
-            cost += 1
-    return best_at
+def _assign_by_cost(g: Ints, trace: Ints, k: int) -> Ints:
+    """The group each event of out-of-order traces goes to (-1: dropped), choosing
+    every trace's split points at once, group after group."""
+    n = len(g)
+    first = np.ones(n, dtype=np.bool_)
+    np.not_equal(trace[1:], trace[:-1], out=first[1:])
+    begin = np.flatnonzero(first)
+    owner = np.cumsum(first) - 1  # trace of each event, numbered 0.. here
+    pos = np.arange(n) - begin[owner]  # position within the trace
+    split = np.zeros(len(begin), dtype=np.int64)  # per trace: where group i starts
+    out = np.full(n, -1, dtype=np.int64)
+    for i in range(k):
+        after = pos >= split[owner]
+        step = np.where(g == i, -1, np.where((g > i) | (g < 0), 1, 0)) * after
+        cost = np.cumsum(step)
+        cost -= (cost - step)[begin][owner]  # restart the sum at every trace
+        low = np.minimum.reduceat(cost, begin)
+        at = np.flatnonzero((cost == low[owner]) & (low[owner] < 0))
+        hit, firsts = np.unique(owner[at], return_index=True)
+        cut = split.copy()
+        cut[hit] = pos[at[firsts]] + 1
+        mine = after & (pos < cut[owner]) & (g == i)
+        out[mine] = i
+        split = cut
+    return out
 
 
 def project_and(log: VariantLog, groups: Groups) -> list[VariantLog]:
     """Each group keeps its own events of every variant."""
-    out = []
-    for grp in groups:
-        c: Counter[Trace] = Counter()
-        for trace, n in log.items():
-            c[tuple(a for a in trace if a in grp)] += n
-        out.append(dict(c))
-    return out
+    g = lookup(len(log.names), groups)[log.codes]
+    return [log.keep_events(g == i) for i in range(len(groups))]
 
 
 def project_loop(log: VariantLog, groups: Groups) -> list[VariantLog]:
@@ -316,31 +263,12 @@ def project_loop(log: VariantLog, groups: Groups) -> list[VariantLog]:
     Every variant also adds its last do slice, empty when it ends in a redo
     slice (so the do part learns it may be left after a redo).
     """
-    do, redo = groups
-    do_log: Counter[Trace] = Counter()
-    redo_log: Counter[Trace] = Counter()
-    for trace, n in log.items():
-        do_part: list[str] = []
-        redo_part: list[str] = []
-        for a in trace:
-            if a in do:
-                do_part.append(a)
-                if redo_part:
-                    redo_log[tuple(redo_part)] += n
-                    redo_part = []
-            elif a in redo:
-                redo_part.append(a)
-                if do_part:
-                    do_log[tuple(do_part)] += n
-                    do_part = []
-            else:
-                if do_part:
-                    do_log[tuple(do_part)] += n
-                    do_part = []
-                if redo_part:
-                    redo_log[tuple(redo_part)] += n
-                    redo_part = []
-        if redo_part:
-            redo_log[tuple(redo_part)] += n
-        do_log[tuple(do_part)] += n
-    return [dict(do_log), dict(redo_log)]
+    part = lookup(len(log.names), groups)[log.codes]  # 0 do, 1 redo, -1 neither
+    first, last = log.bounds()
+    runs = first.copy()
+    np.not_equal(part[1:], part[:-1], out=runs[1:])
+    runs |= first
+    ends_in_do = np.zeros(log.n_traces, dtype=np.bool_)
+    ends_in_do[log.trace[last & (part == 0)]] = True
+    leave = log.counts[~ends_in_do]
+    return [log.slices(runs, part == 0, leave), log.slices(runs, part == 1)]
