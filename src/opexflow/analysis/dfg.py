@@ -10,9 +10,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opexflow.analysis._expr import micros
-from opexflow.analysis.tables import LogTables, log_tables
+from opexflow.analysis.tables import LogTables, log_key, log_tables
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from opexflow.analysis.engine import Engine
     from opexflow.logs.schema import EventLog
 
@@ -50,6 +52,10 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
         1830
     """
     t = log_tables(log, engine)
+    return _split(t.engine.run(("dfg", *log_key(log)), lambda: _dfg_expr(t)))
+
+
+def _dfg_expr(t: LogTables) -> ir.Table:
     ev = t.events
     # One scan, grouped by (activity, next activity): the rows with a successor are
     # the edges; those without one are the case ends (their count is the end
@@ -61,13 +67,13 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
         "cases": ev.count(where=ev.edge_first),
         "starts": ev.count(where=ev.event_idx == 0),
         "mean_us": dur.mean(),
-        "q": dur.quantile([0.5, 0.9]),
+        # Rows without a successor (case ends) have no duration: skip them early.
+        "q": dur.quantile([0.5, 0.9], where=ev.next_ts_us.notnull()),
     }
     if "next_start_us" in ev.columns:
         # With start times, the wait is from A's completion to B's start.
-        metrics["wait_us"] = micros(ev.ts_us, ev.next_start_us.coalesce(ev.next_ts_us)).quantile(
-            0.5
-        )
+        wait = micros(ev.ts_us, ev.next_start_us.coalesce(ev.next_ts_us))
+        metrics["wait_us"] = wait.quantile(0.5, where=ev.next_ts_us.notnull())
     grouped = ev.group_by(["activity_idx", "next_activity_idx"]).aggregate(**metrics)
     # Start counts per activity, on one row per activity (a window over the small
     # aggregate; building the table in Python would make pyarrow import pandas).
@@ -84,21 +90,18 @@ def dfg(log: EventLog, *, engine: Engine | None = None) -> Dfg:
     joined = grouped.left_join(src, grouped.activity_idx == src.s_idx).left_join(
         dst, grouped.next_activity_idx == dst.t_idx
     )
-    table = t.engine.to_arrow(
-        joined.select(
-            "source",
-            "target",
-            "events",
-            "cases",
-            "source_starts",
-            "is_start",
-            mean_s=joined.mean_us / 1e6,
-            median_s=joined.q[0] / 1e6,
-            p90_s=joined.q[1] / 1e6,
-            wait_median_s=(joined.wait_us if "wait_us" in grouped.columns else joined.q[0]) / 1e6,
-        )
+    return joined.select(
+        "source",
+        "target",
+        "events",
+        "cases",
+        "source_starts",
+        "is_start",
+        mean_s=joined.mean_us / 1e6,
+        median_s=joined.q[0] / 1e6,
+        p90_s=joined.q[1] / 1e6,
+        wait_median_s=(joined.wait_us if "wait_us" in grouped.columns else joined.q[0]) / 1e6,
     )
-    return _split(table)
 
 
 def _split(table: pa.Table) -> Dfg:

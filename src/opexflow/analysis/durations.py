@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Literal
 import pyarrow as pa
 
 from opexflow.analysis._expr import micros, seconds
-from opexflow.analysis.tables import log_tables
+from opexflow.analysis.tables import log_key, log_tables
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from opexflow.analysis.engine import Engine
     from opexflow.logs.schema import EventLog
 
@@ -49,17 +51,20 @@ def case_durations(
     (PM4Py's definition).
     """
     t = log_tables(log, engine)
-    c = t.cases
-    start = c.case_start if measure == "first_start" else c.first_timestamp
-    start_us = c.case_start_us if measure == "first_start" else c.first_us
-    expr = c.order_by("case_idx").select(
-        "case_id",
-        start=start,
-        end=c.last_timestamp,
-        duration_s=seconds(start_us, c.last_us),
-        events=c.n_events,
-    )
-    return t.engine.to_arrow(expr)
+
+    def build() -> ir.Table:
+        c = t.cases
+        start = c.case_start if measure == "first_start" else c.first_timestamp
+        start_us = c.case_start_us if measure == "first_start" else c.first_us
+        return c.order_by("case_idx").select(
+            "case_id",
+            start=start,
+            end=c.last_timestamp,
+            duration_s=seconds(start_us, c.last_us),
+            events=c.n_events,
+        )
+
+    return t.engine.run(("case_durations", measure, *log_key(log)), build)
 
 
 def throughput(

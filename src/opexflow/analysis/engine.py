@@ -13,6 +13,8 @@ Example:
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +30,8 @@ class Engine:
     def __init__(self, backend: Any, *, name: str) -> None:
         self.backend = backend
         self.name = name
-        self._tables: dict[tuple[str, str], ir.Table] = {}
+        self._tables: dict[tuple[str, int | None], ir.Table] = {}
+        self._sql: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -46,8 +49,13 @@ class Engine:
         return cls(backend, name="duckdb")
 
     def parquet(self, path: Path) -> ir.Table:
-        """The Parquet file at ``path`` as an Ibis table (registered once)."""
-        key = (str(path.resolve()), self.name)
+        """The Parquet file at ``path`` as an Ibis table (registered once per version of
+        the file: a new import into the same folder may have other columns)."""
+        try:
+            version: int | None = path.stat().st_mtime_ns
+        except OSError:
+            version = None  # reading it will say what is wrong
+        key = (str(path.resolve()), version)
         with self._lock:
             table = self._tables.get(key)
             if table is None:
@@ -62,13 +70,44 @@ class Engine:
         if self.name == "duckdb":
             # Straight from DuckDB: ibis's own to_pyarrow imports pandas (0.2 s) to convert.
             self.backend._run_pre_execute_hooks(expr)  # registers in-memory tables (memtables)
-            rel = self.backend.con.sql(str(self.backend.compile(expr)))
-            table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-            assert isinstance(table, pa.Table)
-            return table
+            return self._fetch(str(self.backend.compile(expr)))
         result = self.backend.to_pyarrow(expr)
         assert isinstance(result, pa.Table)
         return result
+
+    def run(self, key: Hashable, build: Callable[[], ir.Table]) -> pa.Table:
+        """``to_arrow(build())``, with the SQL compiled once per ``key``.
+
+        Building and compiling an analysis' expression costs 10-20 ms (the DFG on
+        a 1M-event log runs in about 60 ms): an analysis asked again for the same
+        log and filters (the web UI, a notebook) reuses its SQL. ``key`` must
+        name everything the expression depends on; expressions holding in-memory
+        tables are never cached (those tables live only as long as the expression).
+        """
+        if self.name != "duckdb":
+            return self.to_arrow(build())
+        with self._lock:
+            sql = self._sql.get(key)
+            if sql is not None:
+                self._sql.move_to_end(key)
+        if sql is None:
+            import ibis.expr.operations as ops
+
+            expr = build()
+            if expr.op().find(ops.InMemoryTable):
+                return self.to_arrow(expr)
+            sql = str(self.backend.compile(expr))
+            with self._lock:
+                self._sql[key] = sql
+                if len(self._sql) > _SQL_CACHE:
+                    self._sql.popitem(last=False)
+        return self._fetch(sql)
+
+    def _fetch(self, sql: str) -> pa.Table:
+        rel = self.backend.con.sql(sql)
+        table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        assert isinstance(table, pa.Table)
+        return table
 
     def scalar(self, expr: ir.Expr) -> Any:
         """Run a scalar expression and return a Python value."""
@@ -79,6 +118,7 @@ class Engine:
         return self.backend.execute(expr)
 
 
+_SQL_CACHE = 256  # compiled analyses kept by Engine.run
 _default: Engine | None = None
 _default_lock = threading.Lock()
 

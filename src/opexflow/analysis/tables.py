@@ -67,6 +67,13 @@ class LogTables:
         return self.engine.parquet(self.log.variants_path)
 
 
+def log_key(log: EventLog) -> tuple[object, ...]:
+    """What an analysis' expression of ``log`` depends on (for :meth:`Engine.run`): the
+    dataset, which import wrote it (a new import may have other columns), the filters."""
+    written = log.events_path.stat().st_mtime_ns if log.events_path.exists() else None
+    return (str(log.path.resolve()), written, log.meta.imported_at, log.filters)
+
+
 def log_tables(log: EventLog, engine: Engine | None = None) -> LogTables:
     """Apply ``log.filters`` and return the resulting tables."""
     eng = get_engine(engine)

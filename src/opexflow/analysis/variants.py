@@ -9,9 +9,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opexflow.analysis._expr import micros
-from opexflow.analysis.tables import log_tables
+from opexflow.analysis.tables import LogTables, log_key, log_tables
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from opexflow.analysis.engine import Engine
     from opexflow.logs.schema import EventLog
 
@@ -28,6 +30,23 @@ def variants(log: EventLog, *, top: int | None = None, engine: Engine | None = N
         [0.62, 0.15, 0.08]
     """
     t = log_tables(log, engine)
+    table = t.engine.run(("variants", top, *log_key(log)), lambda: _variants_expr(t, top))
+    if not t.clean:
+        table = _names_for_traces(table, t.engine.to_arrow(t.activity_names()))
+    return pa.table(
+        {
+            "rank": table.column("rank").cast(pa.int32()),
+            "activities": table.column("activities"),
+            "length": pc.list_value_length(table.column("activities")).cast(pa.int32()),
+            "cases": table.column("cases").cast(pa.int64()),
+            "share": table.column("share"),
+            "mean_s": table.column("mean_s"),
+            "median_s": table.column("median_s"),
+        }
+    )
+
+
+def _variants_expr(t: LogTables, top: int | None) -> ir.Table:
     cases = t.cases
     dur = micros(cases.case_start_us, cases.last_us)
     key = "variant_idx" if t.clean else "trace"
@@ -46,22 +65,7 @@ def variants(log: EventLog, *, top: int | None = None, engine: Engine | None = N
         share=grouped.cases.cast("float64") / total,
         rank=ibis.row_number().over(order_by=order) + 1,
     ).order_by([ibis.desc("cases"), "first_case"])
-    if top is not None:
-        ranked = ranked.limit(top)
-    table = t.engine.to_arrow(ranked)
-    if not t.clean:
-        table = _names_for_traces(table, t.engine.to_arrow(t.activity_names()))
-    return pa.table(
-        {
-            "rank": table.column("rank").cast(pa.int32()),
-            "activities": table.column("activities"),
-            "length": pc.list_value_length(table.column("activities")).cast(pa.int32()),
-            "cases": table.column("cases").cast(pa.int64()),
-            "share": table.column("share"),
-            "mean_s": table.column("mean_s"),
-            "median_s": table.column("median_s"),
-        }
-    )
+    return ranked if top is None else ranked.limit(top)
 
 
 def _names_for_traces(table: pa.Table, names: pa.Table) -> pa.Table:
