@@ -7,12 +7,15 @@ core under the connection's memory limit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from opexflow.logs.columns import quote
-from opexflow.logs.duck import run_with_progress
 from opexflow.logs.schema import (
     ACTIVITY,
     ACTIVITY_IDX,
@@ -31,12 +34,16 @@ from opexflow.logs.schema import (
     RESOURCE,
     ROW,
     START_TIMESTAMP,
+    START_US,
     TIMESTAMP,
+    TS_US,
     VARIANT_IDX,
 )
+from opexflow.logs.sequence import sequence
 from opexflow.logs.staging import ProgressCallback, no_progress
 
-_PARQUET = "(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE 122880)"
+_ROW_GROUP = 122_880
+_PARQUET = f"(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE {_ROW_GROUP})"
 
 
 def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
@@ -80,8 +87,9 @@ def pair_lifecycle(con: duckdb.DuckDBPyConnection, columns: list[str]) -> int:
 
 
 def encode(con: duckdb.DuckDBPyConnection, columns: list[str], attributes: list[str]) -> None:
-    """Create the codes (``case_codes``, ``acts``) and the view ``events_unsorted``
-    (coded, positioned, with successors) over ``ev``."""
+    """Create the codes (``case_codes``, ``acts``) and the view ``events_sorted`` over
+    ``ev``: the events coded and in their final order (case, time, file position),
+    without the columns that depend on their neighbours (:func:`write_events` adds them)."""
     has = set(columns)
     con.execute(
         f"""
@@ -95,112 +103,115 @@ def encode(con: duckdb.DuckDBPyConnection, columns: list[str], attributes: list[
         """
     )
     optional = [c for c in (START_TIMESTAMP, RESOURCE, DEPARTMENT) if c in has]
-    by = [c for c in (RESOURCE, DEPARTMENT) if c in has]
-    # Resources and departments get integer codes for the windows below (not stored).
-    for col in by:
-        con.execute(
-            f"""CREATE TABLE {col}_codes AS
-            SELECT {col} AS v, (row_number() OVER (ORDER BY {col}))::INTEGER AS c
-              FROM (SELECT DISTINCT {col} FROM ev WHERE {col} IS NOT NULL)"""
-        )
-    nexts = [
-        f"lead({ACTIVITY_IDX}) OVER w AS {NEXT_ACTIVITY_IDX}",
-        f"lead(epoch_us({TIMESTAMP})) OVER w AS {NEXT_TS_US}",
-    ]
+    micros = [f"epoch_us({TIMESTAMP}) AS {TS_US}"]
     if START_TIMESTAMP in has:
-        nexts.append(f"lead(epoch_us({START_TIMESTAMP})) OVER w AS {NEXT_START_US}")
-    nexts += [f"__{c}, lead(__{c}) OVER w AS __next_{c}" for c in by]
-    codes = "".join(f" LEFT JOIN {c}_codes {c}_c ON {c}_c.v = ev.{c}" for c in by)
-    micros = [f"epoch_us({TIMESTAMP}) AS ts_us"]
-    if START_TIMESTAMP in has:
-        micros.append(f"epoch_us({START_TIMESTAMP}) AS start_us")
+        micros.append(f"epoch_us({START_TIMESTAMP}) AS {START_US}")
     extra = [LIFECYCLE] if LIFECYCLE in has else []
-    attrs = ", ".join(quote(a) for a in [*extra, *attributes])
-    flags = [OCCURRENCE, EDGE_FIRST, *(MOVE_FIRST[c] for c in by), *(PINGPONG_FIRST[c] for c in by)]
-    succ = [NEXT_ACTIVITY_IDX, NEXT_TS_US, *([NEXT_START_US] if START_TIMESTAMP in has else [])]
-    # Positions, successors and flags are computed on narrow integer rows and joined
-    # back to the full rows by file position: a window sorts every column it carries,
-    # and strings and attributes would make each of them several times slower.
+    rest = [*optional, *micros, f"__pos AS {ROW}", *(quote(a) for a in [*extra, *attributes])]
     con.execute(
         f"""
-        CREATE VIEW events_seq AS
-        SELECT __pos, {CASE_IDX}, (row_number() OVER w - 1)::INTEGER AS {EVENT_IDX},
-               {ACTIVITY_IDX}, {", ".join(nexts)}
-          FROM (SELECT __pos, {TIMESTAMP}, {START_TIMESTAMP + ", " if START_TIMESTAMP in has else ""}
-                       {CASE_IDX}, {ACTIVITY_IDX}{"".join(f", {c}_c.c AS __{c}" for c in by)}
-                  FROM ev JOIN case_codes USING ({CASE_ID}) JOIN acts USING ({ACTIVITY}){codes})
-        WINDOW w AS (PARTITION BY {CASE_IDX} ORDER BY {TIMESTAMP}, __pos);
-        {_first_flags_sql("events_seq", "events_flags", by)}
-        CREATE VIEW events_unsorted AS
-        SELECT f.{CASE_IDX}, f.{EVENT_IDX}, f.{ACTIVITY_IDX}, {CASE_ID}, {ACTIVITY}, {TIMESTAMP},
-               {"".join("e." + c + ", " for c in optional)}{", ".join(micros)},
-               {", ".join("f." + c for c in succ)}{"".join(f", {c}_n.v AS next_{c}" for c in by)},
-               __pos AS {ROW}{", " + attrs if attrs else ""}, {", ".join("f." + c for c in flags)}
-          FROM ev e JOIN events_flags f USING (__pos)
-               {"".join(f" LEFT JOIN {c}_codes {c}_n ON {c}_n.c = f.__next_{c}" for c in by)}
+        CREATE VIEW events_sorted AS
+        SELECT {CASE_IDX}, {ACTIVITY_IDX}, {CASE_ID}, {ACTIVITY}, {TIMESTAMP}, {", ".join(rest)}
+          FROM ev JOIN case_codes USING ({CASE_ID}) JOIN acts USING ({ACTIVITY})
+         ORDER BY {CASE_IDX}, {TIMESTAMP}, __pos
         """
     )
-
-
-def _first_flags_sql(source: str, target: str, by: list[str]) -> str:
-    """Views adding the first-occurrence columns to ``source`` (narrow rows, coded).
-
-    Each flag marks one event per case and thing counted, so that the analyses
-    count cases with ``count(*) FILTER (WHERE flag)`` in the same scan instead of
-    a ``DISTINCT`` or a ``GROUP BY activity, case``. ``row_number()`` windows,
-    because DuckDB runs them about 2x faster than ``min() OVER`` a partition. The
-    move and ping-pong flags of a pair share one window: ordered ping-pongs first,
-    its first row is the pair's one flagged move, and a ping-pong if the pair has any.
-    """
-    back = [
-        f"lead(CASE WHEN {_is_move(c)} THEN __next_{c} END IGNORE NULLS) OVER "
-        f"(PARTITION BY {CASE_IDX} ORDER BY {EVENT_IDX}) AS __back_{c}"
-        for c in by
-    ]
-    pingpong = [f"({_is_move(c)} AND coalesce(__back_{c} = __{c}, false)) AS __pp_{c}" for c in by]
-    pairs = []
-    for c in by:
-        first = (
-            f"row_number() OVER (PARTITION BY {CASE_IDX}, __{c}, __next_{c} "
-            f"ORDER BY __pp_{c} DESC, {EVENT_IDX}) = 1"
-        )
-        pairs += [
-            f"{_is_move(c)} AND {first} AS {MOVE_FIRST[c]}",
-            f"__pp_{c} AND {first} AS {PINGPONG_FIRST[c]}",
-        ]
-    return f"""
-        CREATE VIEW {target}_1 AS
-        SELECT *,
-               row_number() OVER (PARTITION BY {CASE_IDX}, {ACTIVITY_IDX} ORDER BY {EVENT_IDX})
-                   ::INTEGER AS {OCCURRENCE},
-               {NEXT_ACTIVITY_IDX} IS NOT NULL AND row_number() OVER (
-                   PARTITION BY {CASE_IDX}, {ACTIVITY_IDX}, {NEXT_ACTIVITY_IDX}
-                   ORDER BY {EVENT_IDX}) = 1 AS {EDGE_FIRST}
-               {"".join(", " + b for b in back)}
-          FROM {source};
-        CREATE VIEW {target}_2 AS SELECT *{"".join(", " + p for p in pingpong)} FROM {target}_1;
-        CREATE VIEW {target} AS SELECT *{"".join(", " + p for p in pairs)} FROM {target}_2;
-    """
-
-
-def _is_move(col: str) -> str:
-    c = f"__{col}"
-    return f"({c} IS NOT NULL AND __next_{col} IS NOT NULL AND {c} <> __next_{col})"
 
 
 def write_events(
     con: duckdb.DuckDBPyConnection, out: Path, progress: ProgressCallback = no_progress
 ) -> None:
-    """Sort and write events.parquet in one pass; later steps read the file back."""
-    path = _path(out / "events.parquet")
-    run_with_progress(
-        con,
-        f"COPY (SELECT * FROM events_unsorted ORDER BY {CASE_IDX}, {EVENT_IDX}) "
-        f"TO '{path}' {_PARQUET}",
-        "Sorting and writing",
-        progress,
-    )
-    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{path}')")
+    """Write events.parquet from ``events_sorted`` in one pass, adding the columns
+    that depend on each event's neighbours (:mod:`opexflow.logs.sequence`); later
+    steps read the file back."""
+    path = out / "events.parquet"
+    row = con.execute("SELECT count(*) FROM ev").fetchone()
+    total = int(row[0]) if row else 0
+    handovers = [c for c in (RESOURCE, DEPARTMENT) if c in _columns(con, "events_sorted")]
+    reader = con.execute("SELECT * FROM events_sorted").to_arrow_reader(_ROW_GROUP)
+    with _EventsFile(path) as file:
+        for cases in _whole_cases(reader):
+            file.write(_with_sequence(cases, handovers))
+            progress("Sorting and writing", file.rows, total)
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{_path(path)}')")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {relation}").fetchall()]
+
+
+def _whole_cases(reader: pa.RecordBatchReader) -> Iterator[pa.Table]:
+    """The sorted events in tables that each hold whole cases."""
+    carry: pa.Table | None = None
+    for batch in reader:
+        table = pa.Table.from_batches([batch])
+        if carry is not None:
+            table = pa.concat_tables([carry, table])
+        case = table[CASE_IDX].to_numpy()
+        cut = int(np.searchsorted(case, case[-1]))  # where the last case starts
+        carry = table.slice(cut)
+        if cut:
+            yield table.slice(0, cut)
+    if carry is not None and carry.num_rows:
+        yield carry
+
+
+def _with_sequence(cases: pa.Table, handovers: list[str]) -> pa.Table:
+    """The final columns of events.parquet, in their order, timestamps in UTC."""
+    added = sequence(cases, handovers)
+    names = cases.column_names
+    first = [CASE_IDX, EVENT_IDX, *names[1 : names.index(ROW)]]
+    nexts = [NEXT_ACTIVITY_IDX, NEXT_TS_US, NEXT_START_US, *(f"next_{c}" for c in handovers)]
+    flags = [OCCURRENCE, EDGE_FIRST, *(MOVE_FIRST[c] for c in handovers)]
+    flags += [PINGPONG_FIRST[c] for c in handovers]
+    order = [*first, *(c for c in nexts if c in added), *names[names.index(ROW) :], *flags]
+    columns = {**{n: cases[n] for n in names}, **added}
+    return pa.table({n: _utc(columns[n]) for n in order})
+
+
+def _utc(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    kind = column.type
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        return column.cast(pa.timestamp(kind.unit, "UTC"))
+    return column
+
+
+class _EventsFile:
+    """events.parquet, written in row groups of ``_ROW_GROUP`` events."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._pending: list[pa.Table] = []
+        self._size = 0
+
+    def __enter__(self) -> _EventsFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self._flush(final=True)
+        if self._writer is not None:
+            self._writer.close()
+
+    def write(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._size += table.num_rows
+        self.rows += table.num_rows
+        if self._size >= _ROW_GROUP:
+            self._flush(final=False)
+
+    def _flush(self, *, final: bool) -> None:
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending)
+        whole = table.num_rows if final else table.num_rows - table.num_rows % _ROW_GROUP
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, table.schema, compression="lz4")
+        self._writer.write_table(table.slice(0, whole), row_group_size=_ROW_GROUP)
+        rest = table.slice(whole)
+        self._pending, self._size = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
 
 
 def write_tables(
