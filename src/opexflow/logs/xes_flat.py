@@ -109,7 +109,7 @@ def _unescape(text: str) -> str:
     )
 
 
-_SPECIAL = np.isin(np.arange(256), list(b"\t\n\r&"))
+_SPECIAL: Final = (b"\t", b"\n", b"\r", b"&")
 
 
 def _plain(values: pa.Array) -> bool:
@@ -117,17 +117,18 @@ def _plain(values: pa.Array) -> bool:
     _, offsets, data = values.buffers()
     if not len(values) or data is None:
         return True
-    ends = np.frombuffer(offsets, np.int32)[values.offset :][[0, len(values)]]
-    return not _SPECIAL[np.frombuffer(data, np.uint8, ends[1] - ends[0], ends[0])].any()
+    start, end = np.frombuffer(offsets, np.int32)[values.offset :][[0, len(values)]]
+    text = data.slice(start, end - start).to_pybytes()
+    return not any(byte in text for byte in _SPECIAL)  # bytes search: memchr, not a table
 
 
-def _decode(raw: pa.Array, plain: bool) -> pa.Array:
+def _decode(raw: pa.Array) -> pa.Array:
     """Attribute values as an XML parser gives them: whitespace normalised, references replaced."""
     try:
         text = raw.cast(pa.string())
     except pa.ArrowInvalid as exc:
         raise Unsupported from exc
-    if plain:
+    if _plain(raw):
         return text
     if pc.any(pc.match_substring_regex(text, "[\t\n\r]")).as_py():
         text = pc.replace_substring_regex(text, "\r\n|[\t\n\r]", " ")
@@ -195,7 +196,6 @@ class FlatReader:
         if len(tokens) % 2 == 0:
             raise Unsupported
         markup = tokens.take(pa.array(np.arange(0, len(tokens), 2)))
-        values = tokens.take(pa.array(np.arange(1, len(tokens), 2)))
         uidx, delta, nopen, attr, rel, tag = self._markup(markup)
         depth0 = self.depth
         starts = depth0 + np.concatenate(([0], np.cumsum(delta[uidx])[:-1]))
@@ -210,7 +210,7 @@ class FlatReader:
         # The element of each value: the last one opened before it.
         element = np.cumsum(counts)[:-1] - 1
         names = attr[uidx[:-1]]
-        self._emit(depth, tag, values, element, names)
+        self._emit(depth, tag, tokens, element, names)
 
     def _prolog(self, data: bytes) -> bytes:
         """Skip the XML declaration and comments before the root; UTF-8 only."""
@@ -269,33 +269,35 @@ class FlatReader:
         self,
         depth: np.ndarray,
         tag: np.ndarray,
-        values: pa.Array,
+        tokens: pa.Array,
         element: np.ndarray,
         names: np.ndarray,
     ) -> None:
-        """Hand the slice's events and attribute rows to the sink."""
+        """Hand the slice's events and attribute rows to the sink.
+
+        ``tokens`` alternate markup and values; ``element`` and ``names`` give each
+        value's element and attribute. Values are taken from ``tokens`` only where
+        needed: copying them all out first costs more than the rest.
+        """
         kind, ordinal, pkind, pord = self._structure(depth, tag)
-        plain = _plain(values)
         value = {code: np.full(len(depth), -1, dtype=np.int64) for code in (_KEY, _VALUE, _SCOPE)}
         for code, at in value.items():
             of_code = names == code
-            at[element[of_code]] = np.flatnonzero(of_code)
+            at[element[of_code]] = 2 * np.flatnonzero(of_code) + 1  # the token of the value
         is_attribute = np.array([t in ATTRIBUTE_TYPES for t in self.tag_names], dtype=bool)
         tag_names = pa.array(self.tag_names, pa.string())
         for scope, sel in (
             ("event", (depth == 4) & (pkind == _EVENT)),
             ("trace", (depth == 3) & (pkind == _TRACE) & is_attribute[tag]),
         ):
-            keys, vals = (_decode(_pick(values, value[c][sel]), plain) for c in (_KEY, _VALUE))
+            keys, vals = (_decode(_pick(tokens, value[c][sel])) for c in (_KEY, _VALUE))
             rows = (pord[sel], keys, vals, tag_names.take(pa.array(tag[sel])))
             self.sink.add_rows(scope, rows)  # type: ignore[arg-type]
         for i in np.flatnonzero(kind == _GLOBAL):
-            scope = _decode(_pick(values, value[_SCOPE][[i]]), plain)[0].as_py()
+            scope = _decode(_pick(tokens, value[_SCOPE][[i]]))[0].as_py()
             self.scopes[int(ordinal[i])] = scope or "event"
         for i in np.flatnonzero((depth == 3) & (pkind == _GLOBAL)):
-            key, val = (
-                _decode(_pick(values, value[c][[i]]), plain)[0].as_py() for c in (_KEY, _VALUE)
-            )
+            key, val = (_decode(_pick(tokens, value[c][[i]]))[0].as_py() for c in (_KEY, _VALUE))
             self.sink.add_global(self.scopes[int(pord[i])], key, self.tag_names[tag[i]], val)
         complete = self.sink.events
         if self.depth >= 3 and self.open_kinds[2] == _EVENT:
