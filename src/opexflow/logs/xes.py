@@ -50,6 +50,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
@@ -267,28 +268,45 @@ def _filter(rows: Rows, mask: np.ndarray) -> Rows:
 
 
 class _Parts:
-    """Parquet part files in a directory of their own under ``workdir``."""
+    """Parquet part files in a directory of their own under ``workdir``.
+
+    Each part is written on a thread of its own while the reader goes on (Arrow
+    releases the GIL); one write at a time, so at most one part waits in memory.
+    A failed write raises at the next write or when the parts are listed.
+    """
 
     def __init__(self, workdir: Path) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="xes-parts-", dir=workdir))
         self.files: list[Path] = []
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xes-parts")
+        self._last: Future[None] | None = None
 
     def write(self, table: pa.Table) -> None:
+        self._wait()
         path = self.dir / f"part-{len(self.files):05d}.parquet"
-        pq.write_table(table, path, compression="lz4")
+        self._last = self._writer.submit(pq.write_table, table, path, compression="lz4")
         self.files.append(path)
 
     def relation(self) -> str:
+        self._wait()
+        self._writer.shutdown()
         files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files)
         return f"read_parquet([{files}], union_by_name=true)"
 
     def clear(self) -> None:
+        self._wait()
         for file in self.files:
             file.unlink()
         self.files.clear()
 
     def discard(self) -> None:
+        self._writer.shutdown(wait=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _wait(self) -> None:
+        last, self._last = self._last, None
+        if last is not None:
+            last.result()
 
 
 class _Sink:
