@@ -176,6 +176,14 @@ def _utc(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return column
 
 
+def _dictionary_columns(schema: pa.Schema) -> list[str]:
+    """Columns worth a dictionary: text and 32-bit codes, as DuckDB chooses. Times and
+    64-bit values are nearly all distinct; a dictionary there only slows the scans
+    that read them (the DFG on 1M events: about 25%)."""
+    kinds = (pa.types.is_string, pa.types.is_large_string, pa.types.is_int32)
+    return [f.name for f in schema if any(kind(f.type) for kind in kinds)]
+
+
 class _EventsFile:
     """events.parquet, written in row groups of ``_ROW_GROUP`` events."""
 
@@ -208,7 +216,12 @@ class _EventsFile:
         table = pa.concat_tables(self._pending)
         whole = table.num_rows if final else table.num_rows - table.num_rows % _ROW_GROUP
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self.path, table.schema, compression="lz4")
+            self._writer = pq.ParquetWriter(
+                self.path,
+                table.schema,
+                compression="lz4",
+                use_dictionary=_dictionary_columns(table.schema),
+            )
         self._writer.write_table(table.slice(0, whole), row_group_size=_ROW_GROUP)
         rest = table.slice(whole)
         self._pending, self._size = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
