@@ -33,9 +33,8 @@ def _members(mask: int, verts: list[int]) -> set[int]:
 def _closure(direct: list[int]) -> list[int]:
     """Reachability by one or more steps (Warshall, on bitmasks)."""
     reach = list(direct)
-    for k, rk in enumerate(reach):
-        bit = 1 << k
-        rk = reach[k]
+    for k in range(len(reach)):
+        bit, rk = 1 << k, reach[k]
         for i, ri in enumerate(reach):
             if ri & bit:
                 reach[i] = ri | rk
