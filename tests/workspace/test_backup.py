@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, select, text
 
 from opexflow.demo import write_demo_logs
 from opexflow.errors import ConflictError, InputError
+from opexflow.logs.read import kept_source_dir
 from opexflow.logs.schema import EventLog
 from opexflow.workspace import items
 from opexflow.workspace.backup import backup, restore
@@ -117,6 +118,9 @@ def test_round_trip_within_and_across_databases(
         rec = s.scalars(select(EventLogRecord)).one()
         assert Path(rec.dataset).parent == (tmp_path / "restored" / "logs").resolve()
         assert EventLog.open(rec.dataset).meta.events == rec.events
+        # The uploaded file travels with its dataset, for a re-import by a later version.
+        kept = kept_source_dir(rec.dataset)
+        assert [p.read_bytes() for p in kept.iterdir()] == [demo_log.read_bytes()]
         # ids continue after the restored ones (PostgreSQL sequences were reset)
         user = create_user(s, username="new", password="new-pass-1")
         assert user.id == 3

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from opexflow.logs.read import kept_source_dir
 from opexflow.workspace.diagnosis import attach_and_diagnose
 from opexflow.workspace.processes import Process
 from opexflow.workspace.reports import report_data_for, report_html_for
@@ -37,3 +38,29 @@ def test_the_report_is_kept_with_the_rules_used_at_attach(
         "finance-approval" in html
         and (tmp_path / "data" / "reports" / f"log-{record.id}.zh.html").exists()
     )
+
+
+def test_an_upload_survives_a_change_of_dataset_format(
+    session: Session, admin: User, process: Process, tmp_path: Path
+) -> None:
+    upload = tmp_path / "tmp-upload-1234.csv"
+    upload.write_text(LOG, encoding="utf-8")
+    record = attach_and_diagnose(
+        session,
+        actor=admin,
+        process=process,
+        path=upload,
+        source_name="orders.csv",
+        data_dir=tmp_path / "data",
+    )
+    upload.unlink()  # the web layer removes its temporary file
+    assert [p.name for p in kept_source_dir(record.dataset).iterdir()] == [upload.name]
+    # A later opexflow writes datasets differently: this one looks like an old one.
+    meta = Path(record.dataset) / "meta.json"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace('"schema_version": 2', '"schema_version": 1')
+    )
+    (tmp_path / "data" / "reports" / f"log-{record.id}.json").unlink()
+    data = report_data_for(record, tmp_path / "data")  # diagnosed again: the log is re-imported
+    assert data["log"]["events"] == record.events
+    assert json.loads(meta.read_text(encoding="utf-8"))["schema_version"] == 2

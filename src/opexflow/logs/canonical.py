@@ -8,6 +8,7 @@ temporary directory is removed, so there is never a half-written log.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -157,6 +158,8 @@ def import_log(
             for p in staged.cleanup:
                 _remove(p)
         shutil.rmtree(work, ignore_errors=True)
+        reader = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
+        meta = dataclasses.replace(meta, reader=reader)
         (tmp / "meta.json").write_text(meta.to_json(), encoding="utf-8")
         _replace_dir(tmp, out)
     except BaseException:

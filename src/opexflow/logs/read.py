@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from opexflow.errors import NotFoundError
+from opexflow.errors import LogFormatError, NotFoundError, OpexflowError
 from opexflow.logs.canonical import import_log, log_name
 from opexflow.logs.schema import SCHEMA_VERSION, AttributeType, EventLog
 from opexflow.logs.staging import ProgressCallback, no_progress
@@ -113,3 +115,76 @@ def _fingerprint(path: Path, options: Mapping[str, object]) -> str:
         default=str,
     )
     return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def kept_source_dir(dataset: str | Path) -> Path:
+    """Where :func:`keep_source` keeps the file a dataset was imported from: a folder
+    beside the dataset (``<dataset>.source``), which a new import of the dataset
+    (an atomic replacement of its folder) leaves alone."""
+    d = Path(dataset)
+    return d.with_name(d.name + ".source")
+
+
+def keep_source(source: str | Path, dataset: str | Path) -> Path:
+    """Copy ``source`` beside ``dataset``, so that :func:`reopen` can import it again
+    when a later opexflow writes datasets differently. For files that do not stay
+    where they are (uploads)."""
+    folder = kept_source_dir(dataset)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(source).name
+    tmp = folder / f".{target.name}.tmp"
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OpexflowError(
+            f"cannot keep a copy of {source} in {folder} ({exc.strerror or exc}); "
+            "check that the data directory is writable and has free space"
+        ) from exc
+    for old in folder.iterdir():
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def reopen(dataset: str | Path) -> EventLog:
+    """Open an imported dataset; if this opexflow cannot read it (written by an
+    older version, or damaged) and its source was kept (:func:`keep_source`),
+    import that source again, with the options of the first import, in its place."""
+    try:
+        return EventLog.open(dataset)
+    except LogFormatError:
+        kept = sorted(kept_source_dir(dataset).glob("[!.]*"))
+        if not kept:
+            raise
+    from opexflow.settings import get_settings
+
+    old = _old_meta(Path(dataset) / "meta.json")
+    settings = get_settings()
+    attributes = old.get("attributes") or []
+    reader = {k: v for k, v in (old.get("reader") or {}).items() if k in _READER}
+    return import_log(
+        kept[0],
+        dataset,
+        name=old.get("name"),
+        mapping=old.get("mapping") or None,
+        tz=str(old.get("tz") or settings.tz),
+        types={a["name"]: a["type"] for a in attributes if "name" in a and "type" in a},
+        format=old.get("format"),
+        **reader,
+        memory_limit=settings.engine.memory_limit,
+        threads=settings.engine.threads,
+    )
+
+
+_READER = ("encoding", "delimiter", "sheet")
+
+
+def _old_meta(path: Path) -> dict[str, Any]:
+    """Whatever can still be read of a dataset's meta.json (empty if nothing)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -122,6 +122,9 @@ class LogMeta:
     quality: dict[str, Any] = field(default_factory=dict)
     imported_at: datetime | None = None
     schema_version: int = SCHEMA_VERSION
+    reader: dict[str, str | None] = field(default_factory=dict)
+    """the reader options the import was given (``encoding``, ``delimiter``, ``sheet``;
+    None = detected), so that the same file can be imported again the same way"""
 
     @property
     def case_attributes(self) -> tuple[Attribute, ...]:

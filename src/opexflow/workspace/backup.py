@@ -5,6 +5,7 @@ An archive (``.tar.gz`` or ``.zip``) holds::
     manifest.json            format, schema revision, row counts, SHA-256 of every file
     tables/<table>.jsonl     every row of every table, one JSON object a line
     datasets/<name>/...      the imported event logs (canonical Parquet datasets)
+    sources/<name>/<file>    the uploaded file a dataset was imported from, where kept
 
 The tables are read in one transaction (REPEATABLE READ on PostgreSQL, one
 read transaction on SQLite), so a backup taken while the server runs is
@@ -180,6 +181,8 @@ def backup(db: Database, data_dir: str | Path, out: str | Path) -> Manifest:
         >>> backup(db, "opexflow-data", "backup.tar.gz").tables["users"]  # doctest: +SKIP
         5
     """
+    from opexflow.logs.read import kept_source_dir  # the engine only when needed
+
     out, data_dir = Path(out), Path(data_dir)
     kind = _archive_kind(out)
     with tempfile.TemporaryDirectory(prefix="opexflow-backup-") as tmp:
@@ -203,6 +206,8 @@ def backup(db: Database, data_dir: str | Path, out: str | Path) -> Manifest:
             for f in sorted(path.rglob("*")):
                 if f.is_file():
                     members[f"datasets/{name}/{f.relative_to(path).as_posix()}"] = f
+            for f in sorted(kept_source_dir(path).glob("[!.]*")):
+                members[f"sources/{name}/{f.name}"] = f
         manifest = Manifest(
             revision=revision,
             dialect=db.dialect,
@@ -360,6 +365,8 @@ def _place_datasets(
     folder: Path, data_dir: Path, names: list[str]
 ) -> tuple[list[Path], dict[str, str]]:
     """Copy the archive's datasets into ``data_dir/logs``; return the new ones and the moves."""
+    from opexflow.logs.read import kept_source_dir
+
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     added: list[Path] = []
@@ -371,6 +378,10 @@ def _place_datasets(
                 shutil.rmtree(target)  # an unfinished copy of an earlier attempt
             shutil.copytree(folder / "datasets" / name, target)
             added.append(target)
+        kept = folder / "sources" / name
+        if kept.is_dir() and not kept_source_dir(target).exists():
+            shutil.copytree(kept, kept_source_dir(target))
+            added.append(kept_source_dir(target))
         where[name] = str(target.resolve())
     return added, where
 

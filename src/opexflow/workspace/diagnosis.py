@@ -106,6 +106,7 @@ def attach_and_diagnose(
     """
     from opexflow.analysis.diagnose import diagnose, report_data
     from opexflow.logs import read_log
+    from opexflow.logs.read import keep_source
     from opexflow.logs.staging import no_progress
     from opexflow.settings import get_settings
 
@@ -117,6 +118,10 @@ def attach_and_diagnose(
         )
     folder = Path(data_dir) if data_dir is not None else get_settings().data_dir
     log = read_log(path, data_dir=folder, progress=progress or no_progress, **options)
+    if not Path(path).is_dir():
+        # Uploads are temporary files: keep a copy, so that a later opexflow that
+        # writes datasets differently can import it again (logs.read.reopen).
+        keep_source(path, log.path)
     result = diagnose(log, sla=sla, rules=rules)
     record = attach_log(
         session,

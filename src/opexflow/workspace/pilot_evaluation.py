@@ -194,7 +194,7 @@ def current_pilot(session: Session, *, actor: User, project_id: int) -> Pilot:
 
 
 def _log(session: Session, log_id: int, process_id: int, what: str) -> EventLog:
-    from opexflow.logs.schema import EventLog
+    from opexflow.logs.read import reopen
 
     record = session.get(EventLogRecord, log_id)
     if record is None or record.process_id != process_id:
@@ -203,7 +203,7 @@ def _log(session: Session, log_id: int, process_id: int, what: str) -> EventLog:
             "of this project's process; pick one of the process's logs",
             errors=[{"field": f"{what.split()[0]}_log_id", "message": "a log of the process"}],
         )
-    return EventLog.open(record.dataset)
+    return reopen(record.dataset)
 
 
 def _dictionary(session: Session, names: list[str]) -> tuple[dict[str, Kpi], dict[str, str]]:

@@ -49,9 +49,9 @@ def report_data_for(record: EventLogRecord, data_dir: Path) -> dict[str, Any]:
         if path.exists():
             return report_data_for(record, data_dir)
         from opexflow.analysis.diagnose import diagnose, report_data
-        from opexflow.logs.schema import EventLog
+        from opexflow.logs.read import reopen
 
-        log = EventLog.open(record.dataset)
+        log = reopen(record.dataset)
         data = report_data(diagnose(log), title=record.name)
         _write(path, json.dumps(data, ensure_ascii=False, default=str))
         return data
